@@ -5,3 +5,6 @@ class CasesConfig(AppConfig):
     name = "returndesk.cases"
     label = "cases"
     verbose_name = "售后工单 / Cases"
+
+    def ready(self) -> None:
+        from . import notify  # noqa: F401  registers the outbox handlers of this domain

@@ -1,0 +1,183 @@
+"""One named service per workflow action, so callers read like the process (STYLE.md naming).
+Each is a thin call of `case_transition`, which holds the rules common to every transition."""
+
+from __future__ import annotations
+
+from .transitions import case_transition
+
+
+def case_approve(*, case, actor, solution: str = "", note: str = "", expected_version=None):
+    """Seed S6 step 3 / S7: accept the request and offer a solution (or approve a refund-only claim)."""
+    inputs = {"note": note} if case.type == "refund_only" else {"solution": solution, "note": note}
+    return case_transition(
+        case=case, actor=actor, action="approve", expected_version=expected_version, **inputs
+    )
+
+
+def case_confirm_solution(*, case, actor, note: str = "", expected_version=None):
+    """Seed S9 step 4: the customer confirms the offered solution."""
+    return case_transition(
+        case=case, actor=actor, action="confirm_solution", expected_version=expected_version, note=note
+    )
+
+
+def case_decline_solution(*, case, actor, reason: str, expected_version=None):
+    """Seed S9 step 4: the customer objects and negotiates; the case returns to review."""
+    return case_transition(
+        case=case, actor=actor, action="decline_solution", expected_version=expected_version, reason=reason
+    )
+
+
+def case_ship_back(*, case, actor, carrier: str, tracking_number: str, expected_version=None):
+    """Seed S6 step 5 / S9 step 5b: the customer ships and records the tracking number."""
+    return case_transition(
+        case=case, actor=actor, action="ship_back", expected_version=expected_version,
+        carrier=carrier, tracking_number=tracking_number,
+    )  # fmt: skip
+
+
+def case_receive(*, case, actor, received: dict, note: str = "", expected_version=None):
+    """Seed S2: the warehouse confirms the quantity actually received per line."""
+    return case_transition(
+        case=case,
+        actor=actor,
+        action="receive",
+        expected_version=expected_version,
+        received=received,
+        note=note,
+    )
+
+
+def case_confirm_cause(
+    *, case, actor, is_our_product, stage: str, responsible_department: str, handling: str,
+    responsible_person: str = "", description: str = "", expected_version=None,
+):  # fmt: skip
+    """Seed S2: production confirms whether it is our product, which stage, whose responsibility, how handled."""
+    return case_transition(
+        case=case, actor=actor, action="confirm_cause", expected_version=expected_version,
+        is_our_product=is_our_product, stage=stage, responsible_department=responsible_department,
+        handling=handling, responsible_person=responsible_person, description=description,
+    )  # fmt: skip
+
+
+def case_gm_approve(*, case, actor, opinion: str, expected_version=None):
+    """Seed S2/S3: the general manager approves with an opinion (distributor returns, large amounts)."""
+    return case_transition(
+        case=case, actor=actor, action="gm_approve", expected_version=expected_version, opinion=opinion
+    )
+
+
+def case_gm_reject(*, case, actor, reason: str, alternative: str, expected_version=None):
+    return case_transition(
+        case=case, actor=actor, action="gm_reject", expected_version=expected_version,
+        reason=reason, alternative=alternative,
+    )  # fmt: skip
+
+
+def case_refund(*, case, actor, reference: str, note: str = "", expected_version=None):
+    """Seed S2 财务冲账 / S9 step 7: finance refunds and reverses the sale."""
+    return case_transition(
+        case=case,
+        actor=actor,
+        action="refund",
+        expected_version=expected_version,
+        reference=reference,
+        note=note,
+    )
+
+
+def case_ship_replacement(*, case, actor, carrier: str, tracking_number: str, expected_version=None):
+    """Seed S9 step 5c: the warehouse ships the replacement."""
+    return case_transition(
+        case=case, actor=actor, action="ship_replacement", expected_version=expected_version,
+        carrier=carrier, tracking_number=tracking_number,
+    )  # fmt: skip
+
+
+def case_start_repair(*, case, actor, note: str = "", expected_version=None):
+    """Seed S1 二.1: free repair of quality defects."""
+    return case_transition(
+        case=case, actor=actor, action="start_repair", expected_version=expected_version, note=note
+    )
+
+
+def case_finish_repair(
+    *, case, actor, result: str, carrier: str, tracking_number: str, expected_version=None
+):
+    return case_transition(
+        case=case, actor=actor, action="finish_repair", expected_version=expected_version,
+        result=result, carrier=carrier, tracking_number=tracking_number,
+    )  # fmt: skip
+
+
+def case_answer(*, case, actor, answer: str, expected_version=None):
+    """Seed S1 二.2: usage and care consultation."""
+    return case_transition(
+        case=case, actor=actor, action="answer", expected_version=expected_version, answer=answer
+    )
+
+
+def case_schedule_visit(*, case, actor, visit_at, technician: str, expected_version=None):
+    """Seed S1 二.3: delivery acceptance inspection on site."""
+    return case_transition(
+        case=case, actor=actor, action="schedule_visit", expected_version=expected_version,
+        visit_at=visit_at, technician=technician,
+    )  # fmt: skip
+
+
+def case_record_inspection(*, case, actor, result: str, findings: str = "", expected_version=None):
+    return case_transition(
+        case=case, actor=actor, action="record_inspection", expected_version=expected_version,
+        result=result, findings=findings,
+    )  # fmt: skip
+
+
+def case_reject(*, case, actor, reason: str, alternative: str, expected_version=None):
+    """Seed S7: a refusal states its reason and offers an alternative; S2: sales tells the distributor."""
+    return case_transition(
+        case=case, actor=actor, action="reject", expected_version=expected_version,
+        reason=reason, alternative=alternative,
+    )  # fmt: skip
+
+
+def case_appeal(*, case, actor, reason: str, expected_version=None):
+    """Seed S7: the buyer may escalate a refusal to arbitration (here: the service supervisor)."""
+    return case_transition(
+        case=case, actor=actor, action="appeal", expected_version=expected_version, reason=reason
+    )
+
+
+def case_uphold_rejection(*, case, actor, opinion: str, expected_version=None):
+    return case_transition(
+        case=case, actor=actor, action="uphold_rejection", expected_version=expected_version, opinion=opinion
+    )
+
+
+def case_overturn_rejection(*, case, actor, opinion: str, expected_version=None):
+    return case_transition(
+        case=case,
+        actor=actor,
+        action="overturn_rejection",
+        expected_version=expected_version,
+        opinion=opinion,
+    )
+
+
+def case_cancel(*, case, actor, reason: str, expected_version=None):
+    """Cancel before the goods arrive; frees the reserved quantities."""
+    return case_transition(
+        case=case, actor=actor, action="cancel", expected_version=expected_version, reason=reason
+    )
+
+
+def case_close(*, case, actor, note: str = "", expected_version=None):
+    """Seed S6 step 8 / S9 step 6c: archive the finished case."""
+    return case_transition(
+        case=case, actor=actor, action="close", expected_version=expected_version, note=note
+    )
+
+
+def case_reopen(*, case, actor, reason: str, expected_version=None):
+    return case_transition(
+        case=case, actor=actor, action="reopen", expected_version=expected_version, reason=reason
+    )

@@ -1,0 +1,57 @@
+"""The case timeline: exactly one CaseEvent per change, written in the changing transaction."""
+
+from __future__ import annotations
+
+from django.db.models import Max
+from django.utils import timezone
+
+from returndesk.accounts.roles import Role
+from returndesk.notifications.services import outbox_enqueue
+
+from ..models import Case, CaseEvent
+
+# Event types the customer is told about (by the outbox → email/webhook).
+CUSTOMER_VISIBLE = frozenset(
+    {
+        "created", "approve", "confirm_solution", "receive", "refund", "ship_replacement", "finish_repair",
+        "answer", "schedule_visit", "record_inspection", "reject", "gm_reject", "uphold_rejection",
+        "overturn_rejection", "cancel", "close", "reopen",
+    }
+)  # fmt: skip
+
+
+def actor_role(actor) -> str:
+    return Role.SYSTEM.value if actor is None else actor.role
+
+
+def event_record(
+    *,
+    case: Case,
+    actor,
+    type: str,
+    from_status: str = "",
+    to_status: str = "",
+    data: dict | None = None,
+    internal: bool = False,
+) -> CaseEvent:
+    """Append one event; the caller holds the case row lock, so sequences never collide."""
+    last = CaseEvent.objects.filter(case=case).aggregate(m=Max("sequence"))["m"] or 0
+    event = CaseEvent.objects.create(
+        case=case,
+        sequence=last + 1,
+        type=type,
+        actor=actor,
+        actor_role=actor_role(actor),
+        from_status=from_status,
+        to_status=to_status,
+        data=data or {},
+        internal=internal,
+        created_at=timezone.now(),
+    )
+    if type in CUSTOMER_VISIBLE and not internal:
+        outbox_enqueue(
+            topic="case.customer_update",
+            payload={"case_id": str(case.id), "event_id": event.id},
+            dedupe_key=f"case-event-{event.id}",
+        )
+    return event

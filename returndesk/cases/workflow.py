@@ -1,0 +1,347 @@
+"""The case workflow, declared once.
+
+Every status change of a case is one of the transitions below. The same table answers
+"which actions may this user take on this case now" (API, pages), is enforced by
+`cases.services.transitions`, and is drawn as the process diagram (`workflow_mermaid`).
+
+Sources: seed S9 (consumer return flow), S2 (distributor approval: sales → warehouse →
+production/QC → general manager → finance reversal), S1 (repair, consultation, delivery
+acceptance inspection), S7 (reject with reason and alternative; appeal to arbitration).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from returndesk.accounts.roles import Role
+
+from .models import CaseSettings, CaseType, ReasonClass, Status
+
+T = CaseType
+S = Status
+R = Role
+
+ALL_TYPES = frozenset(CaseType)
+GOODS_TYPES = frozenset({T.RETURN_REFUND, T.EXCHANGE, T.REPAIR})
+REVIEWERS = frozenset({R.AGENT, R.SUPERVISOR, R.SALES})
+CUSTOMER_SIDE = frozenset({R.CUSTOMER, R.DISTRIBUTOR, R.AGENT, R.SUPERVISOR, R.SALES})
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    ok: bool
+    zh: str = ""
+    en: str = ""
+
+
+OK = GuardResult(True)
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition on the case that must hold for a transition; explains itself when it fails."""
+
+    name: str
+    check: Callable[..., GuardResult]
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str
+    zh: str
+    en: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[Status]
+    target: Status
+    roles: frozenset[Role]
+    types: frozenset[CaseType]
+    zh: str
+    en: str
+    inputs: tuple[Input, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    # Who the case waits on after this step; drives SLA pauses and queues.
+    customer_facing: bool = field(default=True)
+
+    @property
+    def required_inputs(self) -> tuple[str, ...]:
+        return tuple(i.name for i in self.inputs if i.required)
+
+
+# --- guards ---------------------------------------------------------------------------------
+
+
+def _quality_lines(case) -> bool:
+    return any(line.reason.reason_class == ReasonClass.QUALITY for line in case.lines.all())
+
+
+def gm_required(case, settings: CaseSettings) -> bool:
+    """General-manager approval gate (seed S2/S3): every distributor return when configured,
+    and any case whose claimed value is above the configured amount."""
+    from returndesk.catalog.models import CustomerType
+
+    if settings.gm_for_distributor_returns and case.customer.type == CustomerType.DISTRIBUTOR:
+        return True
+    return case.claimed_amount > settings.gm_approval_amount
+
+
+def cause_required(case, settings: CaseSettings) -> bool:
+    """Production/QC must confirm the cause for quality reasons (seed S2) on goods cases."""
+    return settings.cause_required_for_quality and case.type in GOODS_TYPES and _quality_lines(case)
+
+
+def _cause_done_if_required(case, settings) -> GuardResult:
+    if cause_required(case, settings) and not hasattr_cause(case):
+        return GuardResult(
+            False, "质量原因须先由生产/质量部确认原因", "Production/QC must confirm the cause first"
+        )
+    return OK
+
+
+def _gm_done_if_required(case, settings) -> GuardResult:
+    if gm_required(case, settings) and case.gm_approved_at is None:
+        return GuardResult(False, "须先经总经理审批", "The general manager must approve first")
+    return OK
+
+
+def _gm_needed(case, settings) -> GuardResult:
+    if not gm_required(case, settings):
+        return GuardResult(False, "本工单无需总经理审批", "This case does not need general-manager approval")
+    return _cause_done_if_required(case, settings)
+
+
+def _distributor_quality_only(case, settings) -> GuardResult:
+    from returndesk.catalog.models import CustomerType
+
+    if (
+        settings.distributor_quality_only
+        and case.customer.type == CustomerType.DISTRIBUTOR
+        and case.type in {T.RETURN_REFUND, T.REFUND_ONLY, T.EXCHANGE}
+        and not all(line.reason.reason_class == ReasonClass.QUALITY for line in case.lines.all())
+    ):
+        return GuardResult(
+            False,
+            "非质量原因的经销商退货不予受理,请由销售通知经销商",
+            "Distributor returns for non-quality reasons are refused; sales informs the distributor",
+        )
+    return OK
+
+
+def _goods_received(case, settings) -> GuardResult:
+    if case.type == T.RETURN_REFUND and not any(
+        (line.quantity_received or 0) > 0 for line in case.lines.all()
+    ):
+        return GuardResult(
+            False, "仓库未收到任何退货,不能退款", "No returned goods were received; nothing to refund"
+        )
+    return OK
+
+
+def _not_refunded(case, settings) -> GuardResult:
+    if case.refunded_at is not None:
+        return GuardResult(
+            False,
+            "已退款的工单不能重新打开,请新建工单",
+            "A refunded case cannot be reopened; open a new case",
+        )
+    return OK
+
+
+def hasattr_cause(case) -> bool:
+    from .models import CaseCause
+
+    try:
+        return case.cause is not None
+    except CaseCause.DoesNotExist:
+        return False
+
+
+CAUSE_DONE = Guard("cause_confirmed_if_required", _cause_done_if_required)
+GM_DONE = Guard("gm_approved_if_required", _gm_done_if_required)
+GM_NEEDED = Guard("gm_approval_required", _gm_needed)
+DISTRIBUTOR_QUALITY_ONLY = Guard("distributor_quality_only", _distributor_quality_only)
+GOODS_RECEIVED = Guard("goods_received", _goods_received)
+NOT_REFUNDED = Guard("not_refunded", _not_refunded)
+
+# --- inputs ---------------------------------------------------------------------------------
+
+SOLUTION = Input("solution", "解决方案", "solution")
+NOTE = Input("note", "备注", "note", required=False)
+REASON = Input("reason", "原因", "reason")
+ALTERNATIVE = Input("alternative", "替代方案", "alternative offered")
+OPINION = Input("opinion", "审批意见", "opinion")
+CARRIER = Input("carrier", "承运商", "carrier")
+TRACKING = Input("tracking_number", "运单号", "tracking number")
+RECEIVED_QTY = Input("received", "实收数量", "quantities received")
+REFERENCE = Input("reference", "冲账凭证号", "credit note / journal number")
+
+# --- the table ------------------------------------------------------------------------------
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "approve", frozenset({S.SUBMITTED}), S.AWAITING_CUSTOMER, REVIEWERS, GOODS_TYPES,
+        "同意并提供方案", "Approve and offer a solution", (SOLUTION, NOTE), (DISTRIBUTOR_QUALITY_ONLY,),
+    ),
+    Transition(
+        "approve", frozenset({S.SUBMITTED}), S.APPROVED, REVIEWERS, frozenset({T.REFUND_ONLY}),
+        "同意退款", "Approve the refund", (NOTE,), (DISTRIBUTOR_QUALITY_ONLY,),
+    ),
+    Transition(
+        "confirm_solution", frozenset({S.AWAITING_CUSTOMER}), S.AWAITING_RETURN, CUSTOMER_SIDE, GOODS_TYPES,
+        "确认方案", "Confirm the solution", (NOTE,),
+    ),
+    Transition(
+        "decline_solution", frozenset({S.AWAITING_CUSTOMER}), S.SUBMITTED, CUSTOMER_SIDE, GOODS_TYPES,
+        "不接受方案,继续协商", "Decline the solution and negotiate", (REASON,),
+    ),
+    Transition(
+        "ship_back", frozenset({S.AWAITING_RETURN}), S.IN_TRANSIT, CUSTOMER_SIDE | {R.WAREHOUSE}, GOODS_TYPES,
+        "填写退货物流", "Enter the return shipment", (CARRIER, TRACKING),
+    ),
+    Transition(
+        "receive", frozenset({S.AWAITING_RETURN, S.IN_TRANSIT}), S.RECEIVED, frozenset({R.WAREHOUSE}), GOODS_TYPES,
+        "确认实际入库数量", "Confirm quantities received", (RECEIVED_QTY, NOTE), customer_facing=False,
+    ),
+    Transition(
+        "confirm_cause", frozenset({S.RECEIVED}), S.CAUSE_CONFIRMED, frozenset({R.QC}), GOODS_TYPES,
+        "确认原因与责任", "Confirm cause and responsibility",
+        (
+            Input("is_our_product", "是否本厂产品", "our product"),
+            Input("stage", "问题环节", "stage"),
+            Input("responsible_department", "责任部门", "responsible department"),
+            Input("handling", "处理意见", "handling"),
+            Input("responsible_person", "责任人", "responsible person", required=False),
+            Input("description", "原因分析", "analysis", required=False),
+        ),
+        customer_facing=False,
+    ),
+    Transition(
+        "gm_approve", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.APPROVED}), S.GM_APPROVED, frozenset({R.GM}),
+        frozenset({T.RETURN_REFUND, T.REFUND_ONLY, T.EXCHANGE, T.REPAIR}),
+        "总经理审批通过", "General manager approves", (OPINION,), (GM_NEEDED,), customer_facing=False,
+    ),
+    Transition(
+        "gm_reject", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.APPROVED}), S.REJECTED,
+        frozenset({R.GM, R.SUPERVISOR}), frozenset({T.RETURN_REFUND, T.REFUND_ONLY, T.EXCHANGE, T.REPAIR}),
+        "审批驳回", "Reject after review", (REASON, ALTERNATIVE),
+    ),
+    Transition(
+        "refund", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.GM_APPROVED, S.APPROVED}), S.REFUNDED,
+        frozenset({R.FINANCE}), frozenset({T.RETURN_REFUND, T.REFUND_ONLY}),
+        "退款并冲账", "Refund and reverse the sale", (REFERENCE, NOTE), (CAUSE_DONE, GM_DONE, GOODS_RECEIVED),
+    ),
+    Transition(
+        "ship_replacement", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.GM_APPROVED}), S.REPLACEMENT_SHIPPED,
+        frozenset({R.WAREHOUSE}), frozenset({T.EXCHANGE}),
+        "发出换货", "Ship the replacement", (CARRIER, TRACKING), (CAUSE_DONE, GM_DONE),
+    ),
+    Transition(
+        "start_repair", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.GM_APPROVED}), S.REPAIRING,
+        frozenset({R.QC}), frozenset({T.REPAIR}),
+        "开始维修", "Start the repair", (NOTE,), (CAUSE_DONE, GM_DONE),
+    ),
+    Transition(
+        "finish_repair", frozenset({S.REPAIRING}), S.REPAIRED, frozenset({R.QC, R.WAREHOUSE}), frozenset({T.REPAIR}),
+        "维修完成并寄回", "Finish the repair and ship back",
+        (Input("result", "维修结果", "repair result"), CARRIER, TRACKING),
+    ),
+    Transition(
+        "answer", frozenset({S.SUBMITTED}), S.ANSWERED, frozenset({R.AGENT, R.SUPERVISOR}),
+        frozenset({T.CONSULTATION}), "答复咨询", "Answer the question", (Input("answer", "答复内容", "answer"),),
+    ),
+    Transition(
+        "schedule_visit", frozenset({S.SUBMITTED}), S.VISIT_SCHEDULED, frozenset({R.AGENT, R.SUPERVISOR}),
+        frozenset({T.ACCEPTANCE}), "安排上门验收", "Schedule the acceptance visit",
+        (Input("visit_at", "上门时间", "visit time"), Input("technician", "验收人员", "technician")),
+    ),
+    Transition(
+        "record_inspection", frozenset({S.VISIT_SCHEDULED}), S.INSPECTED,
+        frozenset({R.AGENT, R.SUPERVISOR, R.WAREHOUSE, R.QC}), frozenset({T.ACCEPTANCE}),
+        "记录验收结果", "Record the inspection result",
+        (Input("result", "验收结论", "result"), Input("findings", "发现的问题", "findings", required=False)),
+    ),
+    Transition(
+        "reject", frozenset({S.SUBMITTED}), S.REJECTED, REVIEWERS,
+        frozenset({T.RETURN_REFUND, T.REFUND_ONLY, T.EXCHANGE, T.REPAIR}),
+        "拒绝申请", "Reject the request", (REASON, ALTERNATIVE),
+    ),
+    Transition(
+        "appeal", frozenset({S.REJECTED}), S.APPEALED, CUSTOMER_SIDE, ALL_TYPES,
+        "申诉(申请仲裁)", "Appeal (arbitration)", (REASON,),
+    ),
+    Transition(
+        "uphold_rejection", frozenset({S.APPEALED}), S.CLOSED, frozenset({R.SUPERVISOR}), ALL_TYPES,
+        "维持拒绝", "Uphold the rejection", (OPINION,),
+    ),
+    Transition(
+        "overturn_rejection", frozenset({S.APPEALED}), S.SUBMITTED, frozenset({R.SUPERVISOR}), ALL_TYPES,
+        "撤销拒绝,重新审核", "Overturn the rejection and review again", (OPINION,),
+    ),
+    Transition(
+        "cancel",
+        frozenset({S.SUBMITTED, S.AWAITING_CUSTOMER, S.AWAITING_RETURN, S.APPROVED, S.VISIT_SCHEDULED}),
+        S.CANCELLED, CUSTOMER_SIDE, ALL_TYPES, "取消工单", "Cancel the case", (REASON,),
+    ),
+    Transition(
+        "close",
+        frozenset({S.REFUNDED, S.REPLACEMENT_SHIPPED, S.REPAIRED, S.ANSWERED, S.INSPECTED, S.REJECTED}),
+        S.CLOSED, frozenset({R.AGENT, R.SUPERVISOR, R.SALES, R.SYSTEM}), ALL_TYPES,
+        "关闭工单", "Close the case", (NOTE,),
+    ),
+    Transition(
+        "reopen", frozenset({S.CLOSED}), S.SUBMITTED, frozenset({R.SUPERVISOR}), ALL_TYPES,
+        "重新打开", "Reopen", (REASON,), (NOT_REFUNDED,),
+    ),
+)  # fmt: skip
+
+ACTIONS = frozenset(t.action for t in TRANSITIONS)
+
+
+def transition_for(case_type: str, action: str) -> Transition | None:
+    for t in TRANSITIONS:
+        if t.action == action and case_type in t.types:
+            return t
+    return None
+
+
+def role_may(transition: Transition, role: str) -> bool:
+    # Administrators configure the system; they do not act on cases (separation of duties).
+    return role in transition.roles
+
+
+def statuses_for(case_type: str) -> list[Status]:
+    """Statuses a case of this type can reach, in declaration order."""
+    seen = [S.SUBMITTED]
+    for t in TRANSITIONS:
+        if case_type in t.types:
+            for st in (*sorted(t.sources), t.target):
+                if st not in seen:
+                    seen.append(st)
+    return seen
+
+
+def workflow_mermaid(case_type: str | None = None, counts: dict[str, int] | None = None) -> str:
+    """The process diagram as Mermaid text, drawn from the table (optionally with case counts)."""
+    lines = ["stateDiagram-v2"]
+    names = {}
+    for st in Status:
+        label = st.label.split(" / ")[0]
+        if counts is not None:
+            label = f"{label} ({counts.get(st.value, 0)})"
+        names[st.value] = label
+    used = set()
+    for t in TRANSITIONS:
+        if case_type and case_type not in t.types:
+            continue
+        for src in sorted(t.sources):
+            lines.append(f"    {src} --> {t.target.value}: {t.zh}")
+            used.update({src, t.target.value})
+    lines.insert(1, "    [*] --> submitted")
+    for st in sorted(used):
+        lines.insert(1, f'    state "{names[st]}" as {st}')
+    return "\n".join(lines)

@@ -1,0 +1,62 @@
+"""Sanity checks on the settings and on the databases that `make test` runs against."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+def test_test_settings_default_to_china_time_and_simplified_chinese():
+    # given the test settings (no TIME_ZONE / LANGUAGE_CODE in the environment)
+    # when reading the locale settings
+    time_zone, language_code = settings.TIME_ZONE, settings.LANGUAGE_CODE
+
+    # then ReturnDesk is Chinese-first
+    assert time_zone == "Asia/Shanghai"
+    assert language_code == "zh-hans"
+
+
+def test_production_settings_pass_the_deploy_checks_without_warnings():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "returndesk.example.com",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_enforced():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        journal_mode = cursor.fetchone()[0]
+        cursor.execute("PRAGMA foreign_keys")
+        foreign_keys = cursor.fetchone()[0]
+
+    assert (journal_mode, foreign_keys) == ("wal", 1)
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_postgresql_is_version_15_or_later():
+    assert connection.vendor == "postgresql"
+    assert connection.pg_version >= 150000

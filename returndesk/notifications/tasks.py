@@ -1,0 +1,19 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from . import services
+
+
+@db_task()
+def outbox_deliver_soon():
+    return services.outbox_deliver_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+def outbox_deliver_periodic():
+    """Safety net: delivers whatever a wake-up missed (worker down at commit time, retries)."""
+    return services.outbox_deliver_due()
+
+
+def outbox_deliver_due():
+    outbox_deliver_soon()
