@@ -17,12 +17,16 @@ LANGUAGE_CHOICES = [("zh-hans", "简体中文"), ("en", "English")]
 class Customer(BaseModel):
     code = models.CharField(_("customer code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    type = models.CharField(_("type"), max_length=20, choices=CustomerType.choices, default=CustomerType.CONSUMER)
+    type = models.CharField(
+        _("type"), max_length=20, choices=CustomerType.choices, default=CustomerType.CONSUMER
+    )
     contact_name = models.CharField(_("contact"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
     email = models.EmailField(_("email"), blank=True, db_index=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    preferred_language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="zh-hans")
+    preferred_language = models.CharField(
+        _("language"), max_length=10, choices=LANGUAGE_CHOICES, default="zh-hans"
+    )
 
     class Meta:
         verbose_name = _("customer")
@@ -93,7 +97,9 @@ class Product(BaseModel):
         _("三包 category"), max_length=20, choices=SanbaoCategory.choices, default=SanbaoCategory.NONE
     )
     warranty_months_unit = models.PositiveSmallIntegerField(_("warranty months (whole unit)"), default=12)
-    warranty_months_main_parts = models.PositiveSmallIntegerField(_("warranty months (main parts)"), default=12)
+    warranty_months_main_parts = models.PositiveSmallIntegerField(
+        _("warranty months (main parts)"), default=12
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -2,6 +2,9 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+
+# SQLite keeps decimals as binary floats: sums are compared rounded to the cent.
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from returndesk.core.models import BaseModel
@@ -60,7 +63,7 @@ class Order(BaseModel):
             models.CheckConstraint(name="order_shipping_non_negative", condition=Q(shipping_fee__gte=0)),
             models.CheckConstraint(
                 name="order_total_is_goods_plus_shipping",
-                condition=Q(total_paid=F("goods_total") + F("shipping_fee")),
+                condition=Q(total_paid=Round(F("goods_total") + F("shipping_fee"), 2)),
             ),
         ]
         indexes = [models.Index(fields=["number"], name="order_number_idx")]
@@ -87,7 +90,9 @@ class OrderLine(BaseModel):
     quantity_shipped = models.PositiveIntegerField(_("quantity shipped"))
     unit_price = models.DecimalField(_("list unit price"), **MONEY)
     line_discount = models.DecimalField(_("line discount"), default=Decimal("0.00"), **MONEY)
-    tax_mode = models.CharField(_("tax mode"), max_length=10, choices=TaxMode.choices, default=TaxMode.INCLUSIVE)
+    tax_mode = models.CharField(
+        _("tax mode"), max_length=10, choices=TaxMode.choices, default=TaxMode.INCLUSIVE
+    )
     tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4, default=Decimal("0.13"))
     order_discount_share = models.DecimalField(_("allocated order discount"), **MONEY)
     net_amount = models.DecimalField(_("paid net of tax"), **MONEY)
@@ -119,7 +124,8 @@ class OrderLine(BaseModel):
             models.CheckConstraint(name="order_line_price_non_negative", condition=Q(unit_price__gte=0)),
             models.CheckConstraint(name="order_line_paid_non_negative", condition=Q(paid_amount__gte=0)),
             models.CheckConstraint(
-                name="order_line_paid_is_net_plus_tax", condition=Q(paid_amount=F("net_amount") + F("tax_amount"))
+                name="order_line_paid_is_net_plus_tax",
+                condition=Q(paid_amount=Round(F("net_amount") + F("tax_amount"), 2)),
             ),
             models.CheckConstraint(
                 name="order_line_tax_rate_range", condition=Q(tax_rate__gte=0) & Q(tax_rate__lt=1)

@@ -6,111 +6,203 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='customer code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('type', models.CharField(choices=[('consumer', '消费者 / Consumer'), ('distributor', '经销商 / Distributor'), ('key_account', '重要客户 / Key account')], default='consumer', max_length=20, verbose_name='type')),
-                ('contact_name', models.CharField(blank=True, max_length=100, verbose_name='contact')),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=32, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, db_index=True, max_length=254, verbose_name='email')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('preferred_language', models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English')], default='zh-hans', max_length=10, verbose_name='language')),
+                (
+                    "id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="customer code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("consumer", "消费者 / Consumer"),
+                            ("distributor", "经销商 / Distributor"),
+                            ("key_account", "重要客户 / Key account"),
+                        ],
+                        default="consumer",
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("contact_name", models.CharField(blank=True, max_length=100, verbose_name="contact")),
+                ("phone", models.CharField(blank=True, db_index=True, max_length=32, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, db_index=True, max_length=254, verbose_name="email")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("zh-hans", "简体中文"), ("en", "English")],
+                        default="zh-hans",
+                        max_length=10,
+                        verbose_name="language",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'customer',
-                'verbose_name_plural': 'customers',
-                'ordering': ['code'],
+                "verbose_name": "customer",
+                "verbose_name_plural": "customers",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ProductCategory',
+            name="ProductCategory",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
+                (
+                    "id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="English name")),
             ],
             options={
-                'verbose_name': 'product category',
-                'verbose_name_plural': 'product categories',
-                'ordering': ['code'],
+                "verbose_name": "product category",
+                "verbose_name_plural": "product categories",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('position', models.CharField(blank=True, max_length=100, verbose_name='position')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='catalog.customer')),
+                (
+                    "id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                ("position", models.CharField(blank=True, max_length=100, verbose_name="position")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="catalog.customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
             },
         ),
         migrations.CreateModel(
-            name='Warehouse',
+            name="Warehouse",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('return_address', models.CharField(max_length=300, verbose_name='return address')),
-                ('contact_name', models.CharField(blank=True, max_length=100, verbose_name='contact')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
-                ('is_default', models.BooleanField(default=False, verbose_name='default for returns')),
+                (
+                    "id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("return_address", models.CharField(max_length=300, verbose_name="return address")),
+                ("contact_name", models.CharField(blank=True, max_length=100, verbose_name="contact")),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
+                ("is_default", models.BooleanField(default=False, verbose_name="default for returns")),
             ],
             options={
-                'verbose_name': 'warehouse',
-                'verbose_name_plural': 'warehouses',
-                'ordering': ['code'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='warehouse_single_default')],
+                "verbose_name": "warehouse",
+                "verbose_name_plural": "warehouses",
+                "ordering": ["code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)),
+                        fields=("is_default",),
+                        name="warehouse_single_default",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('sku', models.CharField(max_length=64, unique=True, verbose_name='SKU')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('model_spec', models.CharField(blank=True, help_text='型号规格', max_length=200, verbose_name='model / spec')),
-                ('unit', models.CharField(default='台', max_length=20, verbose_name='unit')),
-                ('no_reason_returnable', models.BooleanField(default=True, help_text='七天无理由退货', verbose_name='7-day no-reason returnable')),
-                ('sanbao_category', models.CharField(choices=[('none', '不适用 / Not covered'), ('computer', '微型计算机 / Personal computer'), ('mobile_phone', '移动电话 / Mobile phone'), ('home_av', '家用视听 / Home audio-video'), ('home_appliance', '家用电器 / Home appliance'), ('other', '其他三包商品 / Other covered goods')], default='none', max_length=20, verbose_name='三包 category')),
-                ('warranty_months_unit', models.PositiveSmallIntegerField(default=12, verbose_name='warranty months (whole unit)')),
-                ('warranty_months_main_parts', models.PositiveSmallIntegerField(default=12, verbose_name='warranty months (main parts)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalog.productcategory', verbose_name='category')),
+                (
+                    "id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("sku", models.CharField(max_length=64, unique=True, verbose_name="SKU")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="English name")),
+                (
+                    "model_spec",
+                    models.CharField(
+                        blank=True, help_text="型号规格", max_length=200, verbose_name="model / spec"
+                    ),
+                ),
+                ("unit", models.CharField(default="台", max_length=20, verbose_name="unit")),
+                (
+                    "no_reason_returnable",
+                    models.BooleanField(
+                        default=True, help_text="七天无理由退货", verbose_name="7-day no-reason returnable"
+                    ),
+                ),
+                (
+                    "sanbao_category",
+                    models.CharField(
+                        choices=[
+                            ("none", "不适用 / Not covered"),
+                            ("computer", "微型计算机 / Personal computer"),
+                            ("mobile_phone", "移动电话 / Mobile phone"),
+                            ("home_av", "家用视听 / Home audio-video"),
+                            ("home_appliance", "家用电器 / Home appliance"),
+                            ("other", "其他三包商品 / Other covered goods"),
+                        ],
+                        default="none",
+                        max_length=20,
+                        verbose_name="三包 category",
+                    ),
+                ),
+                (
+                    "warranty_months_unit",
+                    models.PositiveSmallIntegerField(default=12, verbose_name="warranty months (whole unit)"),
+                ),
+                (
+                    "warranty_months_main_parts",
+                    models.PositiveSmallIntegerField(default=12, verbose_name="warranty months (main parts)"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="catalog.productcategory",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product',
-                'verbose_name_plural': 'products',
-                'ordering': ['sku'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('warranty_months_main_parts__gte', models.F('warranty_months_unit'))), name='product_main_parts_warranty_not_shorter')],
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
+                "ordering": ["sku"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("warranty_months_main_parts__gte", models.F("warranty_months_unit"))
+                        ),
+                        name="product_main_parts_warranty_not_shorter",
+                    )
+                ],
             },
         ),
     ]

@@ -4,22 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='NumberSequence',
+            name="NumberSequence",
             fields=[
-                ('key', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('last_value', models.PositiveBigIntegerField(default=0)),
+                ("key", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("last_value", models.PositiveBigIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'number sequence',
-                'verbose_name_plural': 'number sequences',
+                "verbose_name": "number sequence",
+                "verbose_name_plural": "number sequences",
             },
         ),
     ]
