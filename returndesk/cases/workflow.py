@@ -44,6 +44,7 @@ class Guard:
 
     name: str
     check: Callable[..., GuardResult]
+    label: str = ""  # "中文 / English", shown on the workflow page
 
 
 @dataclass(frozen=True)
@@ -161,12 +162,25 @@ def hasattr_cause(case) -> bool:
         return False
 
 
-CAUSE_DONE = Guard("cause_confirmed_if_required", _cause_done_if_required)
-GM_DONE = Guard("gm_approved_if_required", _gm_done_if_required)
-GM_NEEDED = Guard("gm_approval_required", _gm_needed)
-DISTRIBUTOR_QUALITY_ONLY = Guard("distributor_quality_only", _distributor_quality_only)
-GOODS_RECEIVED = Guard("goods_received", _goods_received)
-NOT_REFUNDED = Guard("not_refunded", _not_refunded)
+CAUSE_DONE = Guard(
+    "cause_confirmed_if_required", _cause_done_if_required,
+    "质量原因须经生产/质量部确认原因 / Quality reasons need the cause confirmed by production/QC",
+)
+GM_DONE = Guard(
+    "gm_approved_if_required", _gm_done_if_required,
+    "经销商退货及超额工单须总经理审批 / Distributor returns and large amounts need GM approval",
+)
+GM_NEEDED = Guard(
+    "gm_approval_required", _gm_needed, "仅限须总经理审批的工单 / Only cases that need GM approval"
+)
+DISTRIBUTOR_QUALITY_ONLY = Guard(
+    "distributor_quality_only", _distributor_quality_only,
+    "经销商仅可因质量原因退货 / Distributors may return for quality reasons only",
+)
+GOODS_RECEIVED = Guard(
+    "goods_received", _goods_received, "仓库须已收到退货 / The warehouse must have received goods"
+)
+NOT_REFUNDED = Guard("not_refunded", _not_refunded, "未退款 / Not yet refunded")
 
 # --- inputs ---------------------------------------------------------------------------------
 
@@ -315,33 +329,41 @@ def role_may(transition: Transition, role: str) -> bool:
 
 
 def statuses_for(case_type: str) -> list[Status]:
-    """Statuses a case of this type can reach, in declaration order."""
-    seen = [S.SUBMITTED]
-    for t in TRANSITIONS:
-        if case_type in t.types:
-            for st in (*sorted(t.sources), t.target):
-                if st not in seen:
-                    seen.append(st)
-    return seen
+    """Statuses a case of this type can reach from `submitted` by its own transitions, in
+    breadth-first order (declared sources that the type can never reach are left out)."""
+    reached = [S.SUBMITTED]
+    frontier = [S.SUBMITTED]
+    while frontier:
+        current = frontier.pop(0)
+        for t in TRANSITIONS:
+            if case_type in t.types and current in t.sources and t.target not in reached:
+                reached.append(t.target)
+                frontier.append(t.target)
+    return reached
 
 
 def workflow_mermaid(case_type: str | None = None, counts: dict[str, int] | None = None) -> str:
-    """The process diagram as Mermaid text, drawn from the table (optionally with case counts)."""
-    lines = ["stateDiagram-v2"]
-    names = {}
-    for st in Status:
-        label = st.label.split(" / ")[0]
-        if counts is not None:
-            label = f"{label} ({counts.get(st.value, 0)})"
-        names[st.value] = label
-    used = set()
+    """The process diagram as Mermaid text, drawn from the table (optionally with case counts).
+    For one case type only the statuses that type can reach are drawn."""
+    reachable = set(statuses_for(case_type)) if case_type else set(Status)
+    edges: list[str] = []
+    used: list[str] = [S.SUBMITTED.value]
     for t in TRANSITIONS:
         if case_type and case_type not in t.types:
             continue
         for src in sorted(t.sources):
-            lines.append(f"    {src} --> {t.target.value}: {t.zh}")
-            used.update({src, t.target.value})
-    lines.insert(1, "    [*] --> submitted")
-    for st in sorted(used):
-        lines.insert(1, f'    state "{names[st]}" as {st}')
-    return "\n".join(lines)
+            if src not in reachable:
+                continue
+            edge = f"    {src} --> {t.target.value}: {t.zh}"
+            if edge not in edges:
+                edges.append(edge)
+            for st in (src, t.target.value):
+                if st not in used:
+                    used.append(st)
+    states = []
+    for st in used:
+        label = Status(st).label.split(" / ")[0]
+        if counts is not None:
+            label = f"{label} ({counts.get(st, 0)})"
+        states.append(f'    state "{label}" as {st}')
+    return "\n".join(["stateDiagram-v2", *states, "    [*] --> submitted", *edges])

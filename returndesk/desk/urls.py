@@ -4,4 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cases/<uuid:id>/", views.case_detail, name="case_detail"),
+    path("workflow/", views.workflow, name="workflow"),
+    path("healthz", views.healthz, name="healthz"),
 ]

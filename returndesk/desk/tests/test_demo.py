@@ -1,0 +1,111 @@
+"""Demo data (demo-data issue): loaded through the real services, idempotent, a sign-in for every
+role, and a case in every status that each flow can reach."""
+
+import io
+
+import pytest
+
+from returndesk.accounts.models import Team, User
+from returndesk.accounts.roles import Role
+from returndesk.cases.models import Case, CaseEvent, CaseType, Status
+from returndesk.cases.workflow import TRANSITIONS, statuses_for
+from returndesk.catalog.models import Customer, Product, Warehouse
+from returndesk.desk.demo import DEMO_PASSWORD, load_demo, planned_cases
+from returndesk.orders.models import Order, OrderLine, Payment
+
+MODELS = {
+    "users": User,
+    "teams": Team,
+    "products": Product,
+    "warehouses": Warehouse,
+    "customers": Customer,
+    "orders": Order,
+    "order_lines": OrderLine,
+    "payments": Payment,
+    "cases": Case,
+    "case_events": CaseEvent,
+}
+
+
+def _snapshot() -> dict[str, int]:
+    return {name: model.objects.count() for name, model in MODELS.items()}
+
+
+def _reachable(case_type: str) -> set[str]:
+    """Statuses reachable from `submitted` through this type's transitions, read off the table
+    here (not via statuses_for), guards ignored. A status the table mentions for a type (e.g.
+    `approved` as a source of gm_approve for return_refund) but never leads to is unreachable;
+    guards exclude nothing more, which the exact equality below shows."""
+    reached, frontier = {Status.SUBMITTED.value}, [Status.SUBMITTED.value]
+    while frontier:
+        current = frontier.pop()
+        for t in TRANSITIONS:
+            if case_type in t.types and current in t.sources and t.target.value not in reached:
+                reached.add(t.target.value)
+                frontier.append(t.target.value)
+    return reached
+
+
+@pytest.mark.django_db
+def test_given_an_empty_db_when_load_demo_runs_twice_then_the_second_run_adds_nothing_and_every_flow_status_has_a_case():
+    first = load_demo()
+    after_first = _snapshot()
+    out = io.StringIO()
+
+    second = load_demo(stdout=out)
+
+    assert _snapshot() == after_first
+    assert set(second.values()) == {0}
+    assert "演示数据已存在 / demo data already loaded" in out.getvalue()
+    assert all(username in out.getvalue() for username in ("admin", "supervisor", "customer"))
+    assert DEMO_PASSWORD in out.getvalue()
+    assert first["orders"] == after_first["orders"] == 200
+    assert first["cases"] == after_first["cases"] == len(planned_cases())
+    assert first["case_events"] == after_first["case_events"]
+
+    # A sign-in for every role; admin is a superuser; external users see their own customer.
+    assert set(User.objects.values_list("role", flat=True)) == {r.value for r in Role} - {Role.SYSTEM}
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="customer").customer.name == "张伟"
+    assert User.objects.get(username="distributor").customer.name == "成都蓉信数码贸易有限公司"
+    assert User.objects.get(username="gm").check_password(DEMO_PASSWORD)
+
+    # Every (type, status) each flow can reach holds a case, and no case is anywhere else.
+    expected = {(t.value, s) for t in CaseType for s in _reachable(t)}
+    for t in CaseType:  # the declaration's own helper agrees with the derivation here
+        assert {s.value for s in statuses_for(t)} == _reachable(t), t
+    assert set(Case.objects.values_list("type", "status")) == expected
+
+
+@pytest.mark.django_db
+def test_given_the_demo_when_reading_each_timeline_then_the_status_is_the_last_transition_of_real_events():
+    load_demo()
+
+    last_status: dict = {}
+    first_type: dict = {}
+    for case_id, event_type, to_status in CaseEvent.objects.order_by("case_id", "sequence").values_list(
+        "case_id", "type", "to_status"
+    ):
+        first_type.setdefault(case_id, event_type)
+        if to_status:
+            last_status[case_id] = to_status
+    statuses = dict(Case.objects.values_list("id", "status"))
+    assert last_status == statuses
+    assert set(first_type.values()) == {"created"}
+
+    # Seed S2's distributor flow: sales enters the notice, the warehouse receives one unit short,
+    # QC confirms the cause, the general manager approves, finance books the first credit note.
+    headline = Case.objects.get(refund_reference__endswith="-0001")
+    assert headline.refund_reference.startswith("HC-CN-")
+    assert (headline.channel, headline.created_by.username, headline.customer.code) == (
+        "distributor_notice", "sales", "D001",
+    )  # fmt: skip
+    assert [(cl.quantity, cl.quantity_received) for cl in headline.lines.all()] == [(10, 9)]
+    assert list(headline.events.exclude(to_status="").values_list("type", flat=True)) == [
+        "created", "approve", "confirm_solution", "receive", "confirm_cause", "gm_approve", "refund", "close",
+    ]  # fmt: skip
+    refused = Case.objects.filter(rejection_reason="非质量原因,经销商不予退货")
+    assert {c.customer.type for c in refused} == {"distributor"}
+    assert all(c.rejection_alternative for c in refused)
+    assert Case.objects.filter(customer__type="key_account").exclude(priority="high").count() == 0
+    assert Case.objects.filter(priority="urgent", lines__reason__code="Q06").exists()
