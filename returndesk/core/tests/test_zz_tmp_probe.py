@@ -1,8 +1,0 @@
-import time
-
-import pytest
-
-
-@pytest.mark.django_db
-def test_probe_slow():
-    time.sleep(30)
