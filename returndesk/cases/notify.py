@@ -13,7 +13,7 @@ from returndesk.notifications.handlers import register
 @register("case.customer_update")
 def case_customer_update(payload: dict) -> bool:
     """Email the customer about a change of their case, in the customer's language."""
-    from .models import Case, CaseEvent
+    from .models import Case, CaseEvent, Status
 
     case = Case.objects.select_related("customer").get(id=payload["case_id"])
     event = CaseEvent.objects.get(id=payload["event_id"])
@@ -22,7 +22,9 @@ def case_customer_update(payload: dict) -> bool:
         return False
     language = case.customer.preferred_language or "zh-hans"
     with translation.override(language):
-        zh, en = both(case.get_status_display())
+        # The status this event led to, not the case's status at delivery time: the worker may
+        # deliver after later changes, and each message must describe its own step.
+        zh, en = both(Status(event.to_status).label if event.to_status else case.get_status_display())
         if language.startswith("en"):
             subject = f"[{case.number}] Your after-sales case is now: {en}"
             body = (
