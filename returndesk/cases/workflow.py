@@ -163,18 +163,21 @@ def hasattr_cause(case) -> bool:
 
 
 CAUSE_DONE = Guard(
-    "cause_confirmed_if_required", _cause_done_if_required,
+    "cause_confirmed_if_required",
+    _cause_done_if_required,
     "质量原因须经生产/质量部确认原因 / Quality reasons need the cause confirmed by production/QC",
 )
 GM_DONE = Guard(
-    "gm_approved_if_required", _gm_done_if_required,
+    "gm_approved_if_required",
+    _gm_done_if_required,
     "经销商退货及超额工单须总经理审批 / Distributor returns and large amounts need GM approval",
 )
 GM_NEEDED = Guard(
     "gm_approval_required", _gm_needed, "仅限须总经理审批的工单 / Only cases that need GM approval"
 )
 DISTRIBUTOR_QUALITY_ONLY = Guard(
-    "distributor_quality_only", _distributor_quality_only,
+    "distributor_quality_only",
+    _distributor_quality_only,
     "经销商仅可因质量原因退货 / Distributors may return for quality reasons only",
 )
 GOODS_RECEIVED = Guard(

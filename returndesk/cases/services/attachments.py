@@ -59,10 +59,10 @@ def attachment_add(*, case: Case, actor, content: bytes, original_name: str = ""
         raise errors.invalid_input(
             "file",
             "文件过大:{size_mb} MB,{kind_zh}最大 {limit_mb} MB",
-            "File too large: {size_mb} MB; the limit for {kind} files is {limit_mb} MB",
+            "File too large: {size_mb} MB; the limit for {kind_en} files is {limit_mb} MB",
             size_mb=round(len(content) / 1048576, 1),
             limit_mb=round(limit / 1048576, 1),
-            kind=kind,
+            kind_en=kind,  # not "kind": DomainError takes kind= as its error class (invalid, conflict…)
             kind_zh=Attachment.Kind(kind).label.split(" / ")[0],
         )
     name = (

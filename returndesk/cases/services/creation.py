@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -137,11 +138,19 @@ def _check_actor(actor, customer) -> None:
     raise errors.not_own_case()
 
 
+def _order_line_id(ref) -> uuid.UUID | None:
+    """An OrderLine, its UUID, or the UUID as text (API, forms); anything else matches nothing."""
+    value = getattr(ref, "id", ref)
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 def _load_order_lines(specs: list[dict], customer) -> dict:
-    ids = []
-    for spec in specs:
-        ol = spec.get("order_line")
-        ids.append(getattr(ol, "id", ol))
+    ids = [_order_line_id(spec.get("order_line")) for spec in specs]
     found = {
         ol.id: ol
         for ol in OrderLine.objects.select_related("order", "product").filter(id__in=[i for i in ids if i])
@@ -162,8 +171,7 @@ def _load_order_lines(specs: list[dict], customer) -> dict:
 
 def _parse_line(n: int, spec: dict, order_lines: dict) -> dict:
     field = f"lines[{n}]"
-    ol_ref = spec.get("order_line")
-    order_line = order_lines[getattr(ol_ref, "id", ol_ref)]
+    order_line = order_lines[_order_line_id(spec.get("order_line"))]
     quantity = spec.get("quantity")
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
         raise errors.invalid_input(

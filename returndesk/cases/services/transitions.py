@@ -9,7 +9,7 @@ the case row lock (lock order: case, then order lines).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from django.db import transaction
@@ -182,7 +182,11 @@ def _ship_back(case, actor, inputs):
 @effect("receive")
 def _receive(case, actor, inputs):
     """Seed S2 仓库确认实际退货入库数量: every line's actual quantity, short receipts recorded."""
-    received = {str(k): v for k, v in dict(inputs["received"]).items()}
+    if not isinstance(inputs["received"], Mapping):
+        raise errors.invalid_input(
+            "received", "请按行填写实收数量", "Give the quantity received for each line"
+        )
+    received = {str(k): v for k, v in inputs["received"].items()}
     lines = list(case.lines.select_related("order_line__product"))
     unknown = set(received) - {str(line.id) for line in lines}
     if unknown:
@@ -234,15 +238,19 @@ def _confirm_cause(case, actor, inputs):
         raise errors.invalid_input(
             "stage", "无效的问题环节:{value}", "Invalid stage: {value}", value=inputs["stage"]
         )
-    cause = CaseCause.objects.create(
+    # A case reviewed again (rejection overturned, reopened) is confirmed again: the latest
+    # confirmation is the case's cause; the timeline keeps every earlier one.
+    cause, _created = CaseCause.objects.update_or_create(
         case=case,
-        is_our_product=is_ours,
-        stage=inputs["stage"],
-        responsible_department=inputs["responsible_department"],
-        responsible_person=inputs.get("responsible_person", ""),
-        handling=inputs["handling"],
-        description=inputs.get("description", ""),
-        confirmed_by=actor,
+        defaults={
+            "is_our_product": is_ours,
+            "stage": inputs["stage"],
+            "responsible_department": inputs["responsible_department"],
+            "responsible_person": inputs.get("responsible_person", ""),
+            "handling": inputs["handling"],
+            "description": inputs.get("description", ""),
+            "confirmed_by": actor,
+        },
     )
     return {
         "is_our_product": cause.is_our_product,
