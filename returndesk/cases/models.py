@@ -308,8 +308,9 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class CaseEvent(models.Model):
-    """Append-only timeline: one row per change of a case. A DB trigger refuses UPDATE; the
-    manager refuses bulk update/delete, and instances refuse a second save."""
+    """Append-only timeline: one row per change of a case. The queryset refuses update() and
+    delete(); a DB trigger refuses UPDATE (so a second save() of an instance fails) on both
+    databases, and DELETE on PostgreSQL (SQLite's test flush empties tables with DELETE)."""
 
     id = models.BigAutoField(primary_key=True)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from returndesk.accounts.roles import EXTERNAL_ROLES, STAFF_ROLES, Role
+from returndesk.accounts.roles import EXTERNAL_ROLES, Role
 from returndesk.catalog.models import CustomerType
 from returndesk.core.errors import DomainError
 from returndesk.core.money import ZERO
@@ -32,6 +32,7 @@ from .amounts import units_value
 from .events import event_record
 
 CASE_NUMBER_PREFIX = "RT"
+INTAKE_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.SALES})
 
 
 def case_create(
@@ -129,13 +130,19 @@ def case_create(
 
 
 def _check_actor(actor, customer) -> None:
-    if actor is None or actor.role in STAFF_ROLES:
+    """Cases are opened by the intake departments (customer service, sales for distributor
+    notices — seed S2/S8/S9) or by the customer or distributor for itself."""
+    if actor is None:
+        raise errors.role_forbidden("create")
+    if actor.role in INTAKE_ROLES:
         return
-    if actor.role in EXTERNAL_ROLES and actor.customer_id == customer.id:
+    if actor.role in EXTERNAL_ROLES:
+        if actor.customer_id != customer.id:
+            raise errors.not_own_case()
         if actor.role == Role.DISTRIBUTOR and customer.type != CustomerType.DISTRIBUTOR:
             raise errors.not_own_case()
         return
-    raise errors.not_own_case()
+    raise errors.role_forbidden("create")
 
 
 def _order_line_id(ref) -> uuid.UUID | None:

@@ -385,6 +385,7 @@ def _overturn(case, actor, inputs):
     _rehold(case)
     case.rejection_reason = ""
     case.rejection_alternative = ""
+    case.gm_approved_at = None  # a new review round needs its own approval
     return {"opinion": inputs["opinion"]}
 
 
@@ -407,4 +408,5 @@ def _reopen(case, actor, inputs):
     _rehold(case)
     case.closed_at = None
     case.resolution = ""
+    case.gm_approved_at = None  # a new review round needs its own approval
     return {"reason": inputs["reason"]}

@@ -7,6 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from returndesk.cases import services
 from returndesk.cases.models import CaseCause, CaseSettings, HoldState, Status
 
@@ -573,3 +575,41 @@ def test_given_a_gm_rejection_overturned_on_appeal_when_the_case_goes_round_agai
         "created", "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "gm_reject",
         "appeal", "overturn_rejection", "approve", "confirm_solution", "ship_back", "receive", "confirm_cause",
     ]  # fmt: skip
+
+
+def test_given_a_gm_approved_distributor_exchange_reopened_when_the_warehouse_ships_again_then_a_new_gm_approval_is_required(
+    distributor, sales, make_line, warehouse, qc, gm, supervisor
+):
+    """An approval belongs to one review round: after a reopen the GM must approve again."""
+    line = make_line(distributor, quantity=4)
+    case = open_case(
+        actor=sales, customer=distributor, order_line=line, quantity=2, channel="distributor_notice",
+        type="exchange",
+    )  # fmt: skip
+    approve_and_ship(case, reviewer=sales, customer_actor=sales)
+    receive_all(case, warehouse=warehouse)
+    confirm_cause(case, qc=qc)
+    services.case_gm_approve(case=case, actor=gm, opinion="同意换货")
+    services.case_ship_replacement(
+        case=case, actor=warehouse, carrier="SF", tracking_number="SF1234567890123"
+    )
+    services.case_close(case=case, actor=sales)
+    services.case_reopen(case=case, actor=supervisor, reason="换货机同样故障")
+    assert case.gm_approved_at is None
+    approve_and_ship(case, reviewer=sales, customer_actor=sales)
+    receive_all(case, warehouse=warehouse)
+    confirm_cause(case, qc=qc)
+
+    with refused("case.guard.gm_approved_if_required", case=case, order_lines=[line]):
+        services.case_ship_replacement(
+            case=case, actor=warehouse, carrier="SF", tracking_number="SF1234567890124"
+        )
+
+
+@pytest.mark.parametrize("role_fixture", ["warehouse", "qc", "gm", "finance", "sysadmin"])
+def test_given_a_non_intake_department_when_it_opens_a_case_then_refused_and_nothing_written(
+    request, role_fixture, consumer, line5
+):
+    actor = request.getfixturevalue(role_fixture)
+    with refused("case.role_forbidden", order_lines=[line5]):
+        open_case(actor=actor, customer=consumer, order_line=line5, quantity=1)
