@@ -47,9 +47,12 @@ INSTALLED_APPS = [
     "returndesk.accounts",
     "returndesk.catalog",
     "returndesk.orders",
+    "returndesk.policies",
     "returndesk.cases",
+    "returndesk.sla",
     "returndesk.notifications",
     "returndesk.desk",
+    "returndesk.api",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +66,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # /api/ only: errors outside the API's handlers as problem+json, then Idempotency-Key.
+    "returndesk.api.errors.ProblemFallbackMiddleware",
+    "returndesk.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
