@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from returndesk.api.api import api
+
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = _("ReturnDesk admin")
 admin.site.index_title = _("Configuration and oversight")
@@ -11,6 +13,7 @@ admin.site.index_title = _("Configuration and oversight")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

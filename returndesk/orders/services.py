@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,10 @@ from returndesk.catalog.services import require_role
 from returndesk.core.errors import DomainError
 
 from .models import Channel, Order, OrderLine, Payment, PaymentMethod
-from .pricing import OrderAmounts, clean_lines, compute_amounts, parse_money
+from .pricing import LineInput, OrderAmounts, clean_lines, compute_amounts, parse_money
+from .selectors import order_references
+
+logger = logging.getLogger(__name__)
 
 ORDER_WRITERS = frozenset({Role.ADMIN, Role.SALES, Role.SUPERVISOR, Role.SYSTEM})
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -104,6 +108,12 @@ def order_create(
         if Order.objects.filter(channel=channel, number=number).exists():
             raise _duplicate_number(channel, number) from None
         raise
+    _create_lines(order, line_inputs, amounts)
+    _create_payments(order, payment_inputs)
+    return order
+
+
+def _create_lines(order: Order, line_inputs: Sequence[LineInput], amounts: OrderAmounts) -> None:
     OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
@@ -124,8 +134,6 @@ def order_create(
         )
         for position, (line, line_amounts) in enumerate(zip(line_inputs, amounts.lines, strict=True), start=1)
     )
-    _create_payments(order, payment_inputs)
-    return order
 
 
 def _duplicate_number(channel: str, number: str) -> DomainError:
@@ -259,10 +267,15 @@ def _payment_error(code: str, index: int, name: str, zh: str, en: str, /, **para
 
 
 def _clean_payments(
-    payments: Sequence[Mapping], *, amounts: OrderAmounts, default_paid_at: datetime | None
+    payments: Sequence[Mapping],
+    *,
+    amounts: OrderAmounts,
+    default_paid_at: datetime | None,
+    order: Order | None = None,
 ) -> list[PaymentInput]:
     """Payments are optional; when given they must sum exactly to the total paid, and a
-    provider reference (e.g. an Alipay trade number) belongs to one payment only."""
+    provider reference (e.g. an Alipay trade number) belongs to one payment only (`order`'s own
+    payments, about to be replaced, do not count)."""
     cleaned: list[PaymentInput] = []
     for index, raw in enumerate(payments or ()):
         unknown = sorted(set(raw) - PAYMENT_FIELDS) if isinstance(raw, Mapping) else ["method"]
@@ -310,7 +323,9 @@ def _clean_payments(
             )
         if reference and (
             any(p.method == method and p.provider_reference == reference for p in cleaned)
-            or Payment.objects.filter(method=method, provider_reference=reference).exists()
+            or Payment.objects.filter(method=method, provider_reference=reference)
+            .exclude(order_id=getattr(order, "pk", None))
+            .exists()
         ):
             raise _duplicate_reference(index, method, reference)
         paid_at = raw.get("paid_at") or default_paid_at
@@ -366,3 +381,261 @@ def _create_payments(order: Order, payments: list[PaymentInput]) -> None:
         except IntegrityError:
             # A concurrent writer recorded the same provider reference after our check.
             raise _duplicate_reference(index, payment.method, payment.provider_reference) from None
+
+
+# --- upsert: shop integrations send an order again as it progresses ---------------------------
+
+PROGRESS_FIELDS = (
+    "paid_at",
+    "shipped_at",
+    "delivered_at",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "shipping_address",
+)
+# What a line's commercial content is; its quantity_shipped and serial_numbers are progress.
+LINE_TERMS = (
+    "product_id",
+    "quantity",
+    "unit_price",
+    "line_discount",
+    "tax_mode",
+    "tax_rate",
+    "no_reason_return_waived",
+)
+
+
+@transaction.atomic
+def order_upsert(
+    *,
+    actor,
+    channel: str,
+    number: str,
+    customer: Customer,
+    placed_at: datetime,
+    lines: Sequence[Mapping],
+    payments: Sequence[Mapping] = (),
+    order_discount=Decimal(0),
+    shipping_fee=Decimal(0),
+    paid_at: datetime | None = None,
+    shipped_at: datetime | None = None,
+    delivered_at: datetime | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    shipping_address: str = "",
+    currency: str = "CNY",
+) -> tuple[Order, bool]:
+    """Create the order (channel, number) if it is missing, else bring it up to date with what
+    the shop sends now; returns (order, created). The arguments are order_create's, in full.
+
+    Rule (issue 3, order upsert): on an existing order the progress may always change: paid,
+    shipped and delivered times, the consignee's contact and address, and per line the quantity
+    shipped and the serial numbers. The commercial content (customer, placed time, currency,
+    order discount, shipping fee, lines with products, quantities, prices, discounts and tax,
+    payments) may change only while no case refers to the order; lines and payments are then
+    replaced and the paid-net amounts computed anew. Once a case refers to the order, such a
+    change is refused (409 order.referenced_by_case): the case's claimed and refundable amounts
+    rest on them. A line's quantity shipped never drops below what cases hold or got back.
+    """
+    require_role(actor, ORDER_WRITERS, code="order.forbidden")
+    number = _clean_header(channel=channel, number=number, customer=customer, currency=currency)
+    values = {
+        "customer": customer,
+        "placed_at": placed_at,
+        "lines": lines,
+        "payments": payments,
+        "order_discount": order_discount,
+        "shipping_fee": shipping_fee,
+        "paid_at": paid_at,
+        "shipped_at": shipped_at,
+        "delivered_at": delivered_at,
+        "contact_name": contact_name,
+        "contact_phone": contact_phone,
+        "contact_email": contact_email,
+        "shipping_address": shipping_address,
+        "currency": currency,
+    }
+    order = Order.objects.select_for_update().filter(channel=channel, number=number).first()
+    if order is None:
+        try:
+            with transaction.atomic():
+                return order_create(actor=actor, channel=channel, number=number, **values), True
+        except DomainError as exc:
+            if exc.code != "order.duplicate_number":
+                raise
+        # A concurrent upsert created it after our look-up: update that one instead.
+        order = Order.objects.select_for_update().get(channel=channel, number=number)
+    return _order_update(order, **values), False
+
+
+def _order_update(order: Order, *, customer, placed_at, lines, payments, currency, **values) -> Order:
+    _check_dates(
+        placed_at=placed_at,
+        paid_at=values["paid_at"],
+        shipped_at=values["shipped_at"],
+        delivered_at=values["delivered_at"],
+    )
+    contact = _clean_contact(**{name: values[name] for name in PROGRESS_FIELDS[3:]})
+    discount = parse_money(
+        values["order_discount"], field="order_discount", label=("订单优惠", "The order discount")
+    )
+    shipping = parse_money(values["shipping_fee"], field="shipping_fee", label=("运费", "The shipping fee"))
+    line_inputs = clean_lines(lines)
+    amounts = compute_amounts(line_inputs, order_discount=discount, shipping_fee=shipping)
+    payment_inputs = _clean_payments(
+        payments, amounts=amounts, default_paid_at=values["paid_at"], order=order
+    )
+    current = list(order.lines.select_for_update().order_by("position"))
+    terms = {
+        "customer": customer,
+        "placed_at": placed_at,
+        "currency": currency,
+        "order_discount": discount,
+        "shipping_fee": shipping,
+    }
+    changed = [
+        name
+        for name, value in terms.items()
+        if (order.customer_id != customer.pk if name == "customer" else getattr(order, name) != value)
+    ]
+    changed += _changed_lines(current, line_inputs)
+    if _payment_terms(order.payments.all()) != _payment_terms(payment_inputs):
+        changed.append("payments")
+    if changed:
+        _replace_commercial_content(order, changed, line_inputs, amounts, payment_inputs)
+        for name, value in terms.items():
+            setattr(order, name, value)
+        order.goods_total, order.total_paid = amounts.goods_total, amounts.total_paid
+    else:
+        _update_line_progress(current, line_inputs)
+    progress = {**{name: values[name] for name in PROGRESS_FIELDS[:3]}, **contact}
+    fields = [name for name, value in progress.items() if getattr(order, name) != value]
+    for name in fields:
+        setattr(order, name, progress[name])
+    if changed:
+        fields += [*terms, "goods_total", "total_paid"]
+    if fields:
+        order.save(update_fields=[*fields, "updated_at"])
+    return order
+
+
+def _changed_lines(current: Sequence[OrderLine], line_inputs: Sequence[LineInput]) -> list[str]:
+    if len(current) != len(line_inputs):
+        return ["lines"]
+    changed = []
+    for index, (line, given) in enumerate(zip(current, line_inputs, strict=True)):
+        terms = {**{name: getattr(given, name) for name in LINE_TERMS[1:]}, "product_id": given.product.pk}
+        changed += [
+            f"lines.{index}.{name.removesuffix('_id')}"
+            for name in LINE_TERMS
+            if getattr(line, name) != terms[name]
+        ]
+    return changed
+
+
+def _payment_terms(payments) -> list[tuple]:
+    """Payment rows or PaymentInputs, compared by what they are (not when they were paid)."""
+    return sorted((p.method, p.amount, p.provider_reference) for p in payments)
+
+
+def _replace_commercial_content(order, changed, line_inputs, amounts, payment_inputs) -> None:
+    # Cases point at order lines (cases.CaseLine.order_line, PROTECT); the lookup goes by the
+    # relation's name so that orders does not import cases.
+    if OrderLine.objects.filter(order=order, case_lines__isnull=False).exists():
+        raise DomainError(
+            "order.referenced_by_case",
+            "订单 {number} 已有售后工单，不能再修改客户、商品、金额或支付（可修改：付款/发货/签收时间、收货信息、发货数量和序列号）。",
+            "Order {number} has after-sales cases; its customer, items, amounts and payments can no longer change "
+            "(still open to change: paid/shipped/delivered times, consignee, quantities shipped and serial numbers).",
+            kind="conflict",
+            fields={
+                name: ("已有售后工单，不能修改。", "Fixed: a case refers to this order.") for name in changed
+            },
+            number=order.number,
+        )
+    order.lines.all().delete()
+    order.payments.all().delete()
+    _create_lines(order, line_inputs, amounts)
+    _create_payments(order, payment_inputs)
+
+
+def _update_line_progress(current: Sequence[OrderLine], line_inputs: Sequence[LineInput]) -> None:
+    for index, (line, given) in enumerate(zip(current, line_inputs, strict=True)):
+        if (line.quantity_shipped, line.serial_numbers) == (given.quantity_shipped, given.serial_numbers):
+            continue
+        in_cases = line.quantity_held + line.quantity_returned
+        if given.quantity_shipped < in_cases:
+            raise DomainError(
+                "order.shipped_below_cases",
+                "第 {line} 行：发货数量不能少于售后工单中占用或已退回的 {count} 件。",
+                "Line {line}: the quantity shipped may not be less than the {count} held or returned by cases.",
+                kind="conflict",
+                fields={
+                    f"lines.{index}.quantity_shipped": (
+                        f"不能少于 {in_cases}。",
+                        f"At least {in_cases}.",
+                    )
+                },
+                line=index + 1,
+                count=in_cases,
+            )
+        line.quantity_shipped, line.serial_numbers = given.quantity_shipped, given.serial_numbers
+        line.save(update_fields=["quantity_shipped", "serial_numbers", "updated_at"])
+
+
+# --- bulk: up to 1,000 orders per call, each on its own ------------------------------------
+
+MAX_BULK_ORDERS = 1000
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    index: int
+    number: str
+    status: str  # "created", "updated" or "error"
+    order: Order | None = None
+    error: DomainError | None = None
+
+
+def order_bulk_upsert(*, actor, orders: Sequence[Mapping]) -> list[BulkOutcome]:
+    """order_upsert for each of up to 1,000 orders, each in its own savepoint: a refused order
+    writes nothing and does not stop the others; the outcomes come back in the given order.
+
+    Each mapping holds order_upsert's arguments, except that "customer" is a customer code and
+    each line names its product by "sku" (shop integrations know codes, not ids); both are
+    resolved for the whole batch in two queries (orders.selectors.order_references).
+    """
+    require_role(actor, ORDER_WRITERS, code="order.forbidden")
+    if len(orders) > MAX_BULK_ORDERS:
+        raise DomainError(
+            "order.bulk_too_large",
+            "一次最多 {max} 个订单，收到 {count} 个。",
+            "At most {max} orders per call; got {count}.",
+            fields={"orders": (f"最多 {MAX_BULK_ORDERS} 个。", f"At most {MAX_BULK_ORDERS}.")},
+            max=MAX_BULK_ORDERS,
+            count=len(orders),
+        )
+    references = order_references(orders)
+    outcomes = []
+    for index, data in enumerate(orders):
+        try:
+            with transaction.atomic():
+                order, created = order_upsert(actor=actor, **references.resolve(data))
+        except DomainError as exc:
+            outcomes.append(BulkOutcome(index, str(data.get("number") or ""), "error", error=exc))
+        except IntegrityError:
+            logger.exception("bulk order %s refused by the database", data.get("number"))
+            error = DomainError(
+                "order.rejected_by_database",
+                "数据库拒绝写入此订单。",
+                "The database refused this order.",
+                kind="conflict",
+            )
+            outcomes.append(BulkOutcome(index, str(data.get("number") or ""), "error", error=error))
+        else:
+            outcomes.append(
+                BulkOutcome(index, order.number, "created" if created else "updated", order=order)
+            )
+    return outcomes

@@ -1,0 +1,138 @@
+"""Write use-cases for people: API tokens.
+
+A token reads `rd_<prefix>_<secret>`: the prefix (8 hex characters) is stored in clear so admins
+can tell tokens apart; of the whole token only a SHA-256 is kept, so the plaintext exists once,
+in the answer to `api_token_create`. `actor` is the signed-in user, or None for the system itself
+(management commands).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from returndesk.core.errors import DomainError, PermissionDenied
+
+from .models import ApiToken, User
+from .roles import Role
+
+TOKEN_PREFIX = "rd"
+# last_used_at is written at most this often per token, not on every request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def api_token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _may_manage_tokens(actor, token_user: User | None = None) -> bool:
+    if actor is None or actor.is_superuser or actor.role == Role.ADMIN:
+        return True
+    return token_user is not None and actor.pk == token_user.pk
+
+
+def _forbidden() -> PermissionDenied:
+    return PermissionDenied(
+        "api_token.forbidden", "您无权管理此 API 令牌。", "You may not manage this API token."
+    )
+
+
+@transaction.atomic
+def api_token_create(
+    *, actor, user: User, name: str, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a token acting as `user` with the user's current role; returns (token, plaintext).
+
+    Rule (issue 3, "Auth"): tokens are issued by an administrator (admin site) or the system
+    (`manage.py create_api_token`), stored hashed, shown once, scoped to a role, revocable.
+    """
+    if not _may_manage_tokens(actor):
+        raise _forbidden()
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise DomainError(
+            "api_token.invalid_name",
+            "令牌名称必须是 1 到 100 个字符。",
+            "The token name must have 1 to 100 characters.",
+            fields={"name": ("1 到 100 个字符。", "1 to 100 characters.")},
+        )
+    if not user.is_active:
+        raise DomainError(
+            "api_token.inactive_user",
+            "用户 {username} 已停用，不能签发令牌。",
+            "User {username} is inactive; no token can be issued.",
+            fields={"user": ("用户已停用。", "The user is inactive.")},
+            username=user.username,
+        )
+    if expires_at is not None and (timezone.is_naive(expires_at) or expires_at <= timezone.now()):
+        raise DomainError(
+            "api_token.invalid_expiry",
+            "过期时间必须是将来的、带时区的时间。",
+            "The expiry must be a future time with a time zone.",
+            fields={"expires_at": ("必须是将来的时间。", "Must be in the future.")},
+        )
+    prefix = secrets.token_hex(4)
+    raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        name=name,
+        user=user,
+        role=user.role,
+        prefix=prefix,
+        key_hash=api_token_hash(raw),
+        created_by=actor,
+        expires_at=expires_at,
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke a token at once; revoking it again changes nothing (the first time is kept).
+    Administrators revoke any token, a user their own."""
+    locked = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    if not _may_manage_tokens(actor, locked.user):
+        raise _forbidden()
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = actor
+        locked.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    token.refresh_from_db()
+    return locked
+
+
+def api_token_authenticate(raw: str | None) -> User | None:
+    """The user a presented token acts as, or None if the token is unknown, revoked, expired,
+    or its user is inactive or no longer has the role the token was issued for.
+
+    The lookup is by the SHA-256 of the whole token (an index on a hash of 256 random bits
+    reveals nothing by its timing), confirmed with a constant-time comparison. The returned user
+    carries the token as `user.api_token`. last_used_at is written at most once a minute.
+    """
+    if not raw or not raw.startswith(f"{TOKEN_PREFIX}_") or len(raw) > 200:
+        return None
+    digest = api_token_hash(raw)
+    token = ApiToken.objects.select_related("user").filter(key_hash=digest).first()
+    if token is None or not hmac.compare_digest(token.key_hash, digest):
+        return None
+    now = timezone.now()
+    user = token.user
+    if (
+        token.revoked_at is not None
+        or (token.expires_at is not None and token.expires_at <= now)
+        or not user.is_active
+        or user.role != token.role
+    ):
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
+        ).update(last_used_at=now)
+        token.last_used_at = now
+    user.api_token = token
+    return user
