@@ -89,7 +89,6 @@ class CaseSettingsAdmin(admin.ModelAdmin):
         "gm_approval_amount",
         "gm_for_distributor_returns",
         "cause_required_for_quality",
-        "distributor_quality_only",
     ]
 
     def has_add_permission(self, request):
@@ -229,6 +228,18 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "rejection_alternative",
                     "resolution",
                     "closed_at",
+                ]
+            },
+        ),
+        (
+            _("Policy decision"),
+            {
+                "fields": [
+                    "policy_version",
+                    ("restocking_fee", "return_shipping_payer"),
+                    "policy_decision",
+                    "policy_override",
+                    "evidence_waiver",
                 ]
             },
         ),

@@ -83,3 +83,46 @@ def quantity_exceeded(line_label: str, requested: int, available: int) -> Confli
         requested=requested,
         available=available,
     )
+
+
+def policy_refused(lines: list[tuple[int, str, str, str]]) -> DomainError:
+    """The policy refuses the request: (line number, rule, why zh, why en) for each refused line."""
+    return DomainError(
+        "case.policy_refused",
+        "{reasons_zh}",
+        "{reasons_en}",
+        fields={f"lines[{n}]": (zh, en) for n, _rule, zh, en in lines},
+        reasons_zh=";".join(f"第 {n} 行:{zh}" for n, _rule, zh, _en in lines),
+        reasons_en="; ".join(f"Line {n}: {en}" for n, _rule, _zh, en in lines),
+        rules=sorted({rule for _n, rule, _zh, _en in lines}),
+    )
+
+
+def policy_override_forbidden() -> PermissionDenied:
+    return PermissionDenied(
+        "case.policy_override_forbidden",
+        "只有客服主管、销售或总经理可以说明理由后越过政策",
+        "Only a service supervisor, sales or the general manager may override the policy, with a reason",
+    )
+
+
+def nothing_to_override() -> DomainError:
+    return DomainError(
+        "case.policy_nothing_to_override",
+        "本工单没有需要越过的政策限制",
+        "Nothing in the policy blocks this case",
+    )
+
+
+def evidence_not_required() -> DomainError:
+    return DomainError(
+        "case.evidence_not_required", "本工单不要求上传照片或视频", "This case does not need photos or video"
+    )
+
+
+def evidence_already_waived() -> ConflictError:
+    return ConflictError("case.evidence_already_waived", "已免除上传凭证", "The evidence was already waived")
+
+
+def attachment_not_found() -> NotFound:
+    return NotFound("case.attachment_not_found", "附件不存在", "Attachment not found")

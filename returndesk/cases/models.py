@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from returndesk.core.models import BaseModel
+from returndesk.policies.models import ShippingPayer
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -111,7 +112,8 @@ class ReturnReason(BaseModel):
 
 
 class CaseSettings(models.Model):
-    """Workflow gates configurable in admin (seed S2/S3). A single row, id=1."""
+    """Workflow gates configurable in admin (seed S2/S3). A single row, id=1. The refusal of
+    non-quality distributor returns is a policy rule (policies.PolicySettings)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     gm_approval_amount = models.DecimalField(
@@ -122,11 +124,6 @@ class CaseSettings(models.Model):
     )
     cause_required_for_quality = models.BooleanField(
         _("production/QC cause required for quality reasons"), default=True
-    )
-    distributor_quality_only = models.BooleanField(
-        _("refuse non-quality returns from distributors"),
-        default=True,
-        help_text="非质量原因由销售通知经销商不予退货",
     )
 
     class Meta:
@@ -198,6 +195,23 @@ class Case(BaseModel):
     rejection_alternative = models.TextField(_("alternative offered"), blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The policy decision made at creation, with the version that made it (never re-evaluated:
+    # publishing new rules does not change it). Overrides and waivers are recorded beside it.
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        verbose_name=_("policy version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    policy_decision = models.JSONField(_("policy decision"), default=dict, blank=True)
+    policy_override = models.JSONField(_("policy override"), default=dict, blank=True)
+    evidence_waiver = models.TextField(_("evidence waived because"), blank=True)
+    restocking_fee = models.DecimalField(_("restocking fee"), default=Decimal("0.00"), **MONEY)
+    return_shipping_payer = models.CharField(
+        _("return shipping paid by"), max_length=10, choices=ShippingPayer.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -214,6 +228,10 @@ class Case(BaseModel):
             models.CheckConstraint(
                 name="case_refund_non_negative",
                 condition=Q(refund_amount__isnull=True) | Q(refund_amount__gte=0),
+            ),
+            models.CheckConstraint(
+                name="case_restocking_fee_within_claim",
+                condition=Q(restocking_fee__gte=0) & Q(restocking_fee__lte=F("claimed_amount")),
             ),
             models.CheckConstraint(
                 name="case_closed_has_time",

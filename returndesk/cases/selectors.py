@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from returndesk.accounts.roles import EXTERNAL_ROLES, STAFF_ROLES, Role
+from returndesk.policies.decisions import Decision
+from returndesk.sla.selectors import CaseSlaView, case_sla_view
 
 from . import errors
-from .models import Case, CaseEvent, CaseLine, CaseType, Status
+from .carriers import normalise_tracking
+from .models import Attachment, Case, CaseEvent, CaseLine, CaseType, Status
+from .services.creation import parse_request
 from .services.transitions import check_allowed, guard_failures
 from .workflow import TRANSITIONS, Input, Transition, transition_for
 
@@ -88,6 +96,13 @@ EVENT_LABELS = {
     "priority_changed": "调整优先级 / Priority changed",
     "note": "备注 / Note",
     "attachment_added": "上传附件 / Attachment added",
+    "sla_warning": "服务时效预警 / SLA warning",
+    "sla_breached": "服务时效超时,已升级 / SLA breached, escalated",
+    "flagged": "仓库超时未确认收货 / Flagged: receipt not confirmed in time",
+    "carrier_delivered": "承运商已签收退货 / Carrier delivered the return",
+    "refund_deadline_alarm": "法定退款期限将至 / Legal refund deadline near",
+    "evidence_waived": "免除上传凭证 / Evidence waived",
+    "policy_override": "越过政策限制 / Policy overridden",
 }
 
 
@@ -138,6 +153,7 @@ class CaseDetail:
     timeline: list[TimelineEntry]
     actions: list[AvailableAction]
     staff_view: bool
+    sla: CaseSlaView | None = None  # staff only: due times, time left, timeout deadlines
 
 
 def _event_label(case: Case, event_type: str) -> str:
@@ -147,14 +163,9 @@ def _event_label(case: Case, event_type: str) -> str:
     return EVENT_LABELS.get(event_type, event_type)
 
 
-def case_detail(*, user, case_id) -> CaseDetail:
-    """One case as this user may see it: header, lines, timeline (internal events hidden from
-    customers) and the workflow actions open to the user now. NotFound for anyone else's case."""
-    case = case_get_for_user(user=user, case_id=case_id)
-    lines = CaseLine.objects.select_related("order_line__order", "order_line__product", "reason")
-    # The guards read case.lines; one prefetch serves them and the page.
-    prefetch_related_objects([case], Prefetch("lines", queryset=lines.order_by("created_at")))
-    timeline = [
+def case_timeline_entries(*, case: Case, user) -> list[TimelineEntry]:
+    """The timeline as `user` may see it (internal events only for staff), each event labelled."""
+    return [
         TimelineEntry(
             event=event,
             label=_event_label(case, event.type),
@@ -164,12 +175,27 @@ def case_detail(*, user, case_id) -> CaseDetail:
         )
         for event in case_timeline(case=case, user=user)
     ]
+
+
+def case_lines_prefetch() -> Prefetch:
+    """A case's lines with their order lines, orders, products and reasons, in one query."""
+    lines = CaseLine.objects.select_related("order_line__order", "order_line__product", "reason")
+    return Prefetch("lines", queryset=lines.order_by("created_at", "id"))
+
+
+def case_detail(*, user, case_id) -> CaseDetail:
+    """One case as this user may see it: header, lines, timeline (internal events hidden from
+    customers) and the workflow actions open to the user now. NotFound for anyone else's case."""
+    case = case_get_for_user(user=user, case_id=case_id)
+    # The guards read case.lines; one prefetch serves them and the page.
+    prefetch_related_objects([case], case_lines_prefetch())
     return CaseDetail(
         case=case,
         lines=list(case.lines.all()),
-        timeline=timeline,
+        timeline=case_timeline_entries(case=case, user=user),
         actions=case_available_actions(case=case, user=user),
         staff_view=_is_staff(user),
+        sla=case_sla_view(case) if _is_staff(user) else None,
     )
 
 
@@ -207,3 +233,112 @@ def workflow_overview(*, user) -> WorkflowOverview:
         for t in TRANSITIONS
     ]
     return WorkflowOverview(steps=steps, statuses=statuses, show_counts=_is_staff(user))
+
+
+# --- policy -----------------------------------------------------------------------------------
+
+
+def eligibility_check(
+    *, user, customer, case_type: str, lines: Iterable[dict], evidence_count: int = 0
+) -> Decision:
+    """What the policy would decide if `user` opened this request now, against the current policy
+    version: per line eligible or not, allowed solutions, deadlines, fees, who pays shipping and
+    the explanations (zh/en). For the API's eligibility endpoint and the portal preview; the same
+    checks as case_create on who may ask and which lines, and it writes nothing."""
+    from returndesk.policies.selectors import policy_current
+
+    from .policy import evaluate_lines
+
+    parsed = parse_request(actor=user, customer=customer, type=case_type, lines=lines)
+    return evaluate_lines(
+        customer=customer,
+        case_type=case_type,
+        parsed=parsed,
+        policy=policy_current(),
+        evidence_count=evidence_count,
+    )
+
+
+# --- the API: lists with filters, one case with its lines, attachments -------------------------
+
+
+def _json_list_has(field: str, value: str) -> Q:
+    """`value` is an element of the JSON list in `field`: exact containment where the database
+    has it (PostgreSQL), else a match of the element's JSON text as it is stored (SQLite)."""
+    if connection.features.supports_json_field_contains:
+        return Q(**{f"{field}__contains": [value]})
+    return Q(**{f"{field}__icontains": json.dumps(value)})
+
+
+def case_list(
+    *,
+    user,
+    status: str | None = None,
+    type: str | None = None,
+    priority: str | None = None,
+    channel: str | None = None,
+    reason_class: str | None = None,
+    customer_code: str | None = None,
+    order_number: str | None = None,
+    phone: str | None = None,
+    serial_number: str | None = None,
+    tracking_number: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+) -> QuerySet[Case]:
+    """The cases `user` may see (case_visible_to), narrowed by every filter given; with customer,
+    assignee, team and the lines (order line, order, product, reason) in a fixed number of
+    queries, whatever the page size. Line filters match a case with at least one such line:
+    `reason_class`, `order_number`, `serial_number` (claimed on the case line, or sold on its
+    order line). `phone`: the case's contact phone or the customer's; `tracking_number`: the
+    return or the outbound shipment; `created_from` / `created_to`: inclusive bounds."""
+    cases = case_visible_to(user).prefetch_related(case_lines_prefetch())
+    exact = {"status": status, "type": type, "priority": priority, "channel": channel}
+    cases = cases.filter(**{name: value for name, value in exact.items() if value})
+    if customer_code:
+        cases = cases.filter(customer__code=customer_code.strip())
+    line_filters = Q()
+    if reason_class:
+        line_filters &= Q(reason__reason_class=reason_class)
+    if order_number:
+        line_filters &= Q(order_line__order__number=order_number.strip())
+    if serial_number:
+        serial = serial_number.strip()
+        line_filters &= _json_list_has("serial_numbers", serial) | _json_list_has(
+            "order_line__serial_numbers", serial
+        )
+    if line_filters:
+        cases = cases.filter(Exists(CaseLine.objects.filter(line_filters, case=OuterRef("pk"))))
+    if phone:
+        phone = phone.strip()
+        cases = cases.filter(Q(contact_phone=phone) | Q(customer__phone=phone))
+    if tracking_number:
+        number = normalise_tracking(tracking_number)
+        cases = cases.filter(Q(return_tracking_number=number) | Q(outbound_tracking_number=number))
+    if created_from is not None:
+        cases = cases.filter(created_at__gte=created_from)
+    if created_to is not None:
+        cases = cases.filter(created_at__lte=created_to)
+    return cases
+
+
+def case_get_with_lines(*, user, case_id) -> Case:
+    """One case as case_get_for_user finds it (NotFound for anyone else's), with its lines loaded
+    as in case_list, so its actions' guards and its answer read them without further queries."""
+    case = case_get_for_user(user=user, case_id=case_id)
+    prefetch_related_objects([case], case_lines_prefetch())
+    return case
+
+
+def attachment_list(*, case: Case) -> QuerySet[Attachment]:
+    """The files on a case the caller found with case_get_for_user, oldest first."""
+    return case.attachments.select_related("uploaded_by").order_by("created_at", "id")
+
+
+def attachment_get(*, user, case_id, attachment_id) -> Attachment:
+    """One file of a case `user` may see; someone else's looks exactly like a missing one."""
+    case = case_get_for_user(user=user, case_id=case_id)
+    attachment = attachment_list(case=case).filter(id=attachment_id).first()
+    if attachment is None:
+        raise errors.attachment_not_found()
+    return attachment

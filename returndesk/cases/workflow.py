@@ -117,18 +117,29 @@ def _gm_needed(case, settings) -> GuardResult:
 
 
 def _distributor_quality_only(case, settings) -> GuardResult:
-    from returndesk.catalog.models import CustomerType
+    """Seed S2, decided by the policy engine at creation (rule distributor.quality_only) and read
+    from the decision stored on the case, unless staff overrode it (cases.policy)."""
+    from .policy import open_refusals
 
-    if (
-        settings.distributor_quality_only
-        and case.customer.type == CustomerType.DISTRIBUTOR
-        and case.type in {T.RETURN_REFUND, T.REFUND_ONLY, T.EXCHANGE}
-        and not all(line.reason.reason_class == ReasonClass.QUALITY for line in case.lines.all())
-    ):
+    if any(line["rule"] == "distributor.quality_only" for line in open_refusals(case, "review")):
         return GuardResult(
             False,
             "非质量原因的经销商退货不予受理,请由销售通知经销商",
             "Distributor returns for non-quality reasons are refused; sales informs the distributor",
+        )
+    return OK
+
+
+def _evidence_present(case, settings) -> GuardResult:
+    """Quality claims need photos or video before approval unless staff waived them (seed S7;
+    policy rule evidence.required, stored in the case's decision)."""
+    from .policy import evidence_outstanding
+
+    if evidence_outstanding(case):
+        return GuardResult(
+            False,
+            "质量问题须先上传照片或视频,或由客服注明理由后免除",
+            "Quality claims need a photo or video first, or staff must waive it with a reason",
         )
     return OK
 
@@ -180,6 +191,11 @@ DISTRIBUTOR_QUALITY_ONLY = Guard(
     _distributor_quality_only,
     "经销商仅可因质量原因退货 / Distributors may return for quality reasons only",
 )
+EVIDENCE_PRESENT = Guard(
+    "evidence_present",
+    _evidence_present,
+    "质量问题须有照片或视频(可由客服免除) / Quality claims need photos or video (staff may waive)",
+)
 GOODS_RECEIVED = Guard(
     "goods_received", _goods_received, "仓库须已收到退货 / The warehouse must have received goods"
 )
@@ -201,12 +217,13 @@ REFERENCE = Input("reference", "冲账凭证号", "credit note / journal number"
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
-        "approve", frozenset({S.SUBMITTED}), S.AWAITING_CUSTOMER, REVIEWERS, GOODS_TYPES,
-        "同意并提供方案", "Approve and offer a solution", (SOLUTION, NOTE), (DISTRIBUTOR_QUALITY_ONLY,),
+        "approve", frozenset({S.SUBMITTED}), S.AWAITING_CUSTOMER, REVIEWERS | {R.SYSTEM}, GOODS_TYPES,
+        "同意并提供方案", "Approve and offer a solution", (SOLUTION, NOTE),
+        (DISTRIBUTOR_QUALITY_ONLY, EVIDENCE_PRESENT),
     ),
     Transition(
-        "approve", frozenset({S.SUBMITTED}), S.APPROVED, REVIEWERS, frozenset({T.REFUND_ONLY}),
-        "同意退款", "Approve the refund", (NOTE,), (DISTRIBUTOR_QUALITY_ONLY,),
+        "approve", frozenset({S.SUBMITTED}), S.APPROVED, REVIEWERS | {R.SYSTEM}, frozenset({T.REFUND_ONLY}),
+        "同意退款", "Approve the refund", (NOTE,), (DISTRIBUTOR_QUALITY_ONLY, EVIDENCE_PRESENT),
     ),
     Transition(
         "confirm_solution", frozenset({S.AWAITING_CUSTOMER}), S.AWAITING_RETURN, CUSTOMER_SIDE, GOODS_TYPES,
@@ -303,6 +320,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         "cancel",
         frozenset({S.SUBMITTED, S.AWAITING_CUSTOMER, S.AWAITING_RETURN, S.APPROVED, S.VISIT_SCHEDULED}),
         S.CANCELLED, CUSTOMER_SIDE, ALL_TYPES, "取消工单", "Cancel the case", (REASON,),
+    ),
+    # Two-sided timeouts (sla.rules, fired by cases/tasks.py): the late party loses.
+    Transition(
+        "expire", frozenset({S.AWAITING_CUSTOMER, S.AWAITING_RETURN}), S.CLOSED, frozenset({R.SYSTEM}), GOODS_TYPES,
+        "超时自动关闭", "Close on timeout", (REASON,),
+    ),
+    Transition(
+        "auto_refund", frozenset({S.IN_TRANSIT}), S.REFUNDED, frozenset({R.SYSTEM}), frozenset({T.RETURN_REFUND}),
+        "仓库超时未确认收货,自动退款", "Refund automatically: receipt not confirmed in time", (REFERENCE,),
+        (CAUSE_DONE, GM_DONE),
     ),
     Transition(
         "close",

@@ -34,11 +34,12 @@ class ProductAdmin(admin.ModelAdmin):
         "category",
         choice_column(Product, "sanbao_category"),
         "no_reason_returnable",
+        choice_column(Product, "no_reason_exclusion"),
         "warranty_months_unit",
         "warranty_months_main_parts",
         "is_active",
     ]
-    list_filter = ["category", "sanbao_category", "no_reason_returnable", "is_active"]
+    list_filter = ["category", "sanbao_category", "no_reason_returnable", "no_reason_exclusion", "is_active"]
     list_select_related = ["category"]
     search_fields = ["sku", "name", "name_en", "model_spec"]
     autocomplete_fields = ["category"]

@@ -81,6 +81,18 @@ class SanbaoCategory(models.TextChoices):
     OTHER = "other", "其他三包商品 / Other covered goods"
 
 
+class NoReasonExclusion(models.TextChoices):
+    """Goods the 7-day no-reason return does not cover by their nature (消费者权益保护法 art. 25;
+    网络购买商品七日无理由退货暂行办法 art. 6). Digital goods are excluded only once unsealed or
+    downloaded, which the request states; the others always."""
+
+    NONE = "none", "适用 / Not excluded"
+    CUSTOM_MADE = "custom_made", "消费者定作 / Custom-made"
+    PERISHABLE = "perishable", "鲜活易腐 / Fresh or perishable"
+    DIGITAL = "digital", "音像制品、软件等数字化商品 / Audio-visual, software, digital goods"
+    PERIODICAL = "periodical", "报纸、期刊 / Newspapers and periodicals"
+
+
 class Product(BaseModel):
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -92,6 +104,13 @@ class Product(BaseModel):
     unit = models.CharField(_("unit"), max_length=20, default="台")
     no_reason_returnable = models.BooleanField(
         _("7-day no-reason returnable"), default=True, help_text="七天无理由退货"
+    )
+    no_reason_exclusion = models.CharField(
+        _("excluded from no-reason return"),
+        max_length=20,
+        choices=NoReasonExclusion.choices,
+        default=NoReasonExclusion.NONE,
+        help_text="不适用七天无理由退货的商品类别",
     )
     sanbao_category = models.CharField(
         _("三包 category"), max_length=20, choices=SanbaoCategory.choices, default=SanbaoCategory.NONE

@@ -18,6 +18,7 @@ from .models import (
     LANGUAGE_CHOICES,
     Customer,
     CustomerType,
+    NoReasonExclusion,
     Product,
     ProductCategory,
     SanbaoCategory,
@@ -226,6 +227,7 @@ def product_create(
     model_spec: str = "",
     unit: str = "台",
     no_reason_returnable: bool = True,
+    no_reason_exclusion: str = NoReasonExclusion.NONE,
     sanbao_category: str = SanbaoCategory.NONE,
     warranty_months_unit: int = 12,
     warranty_months_main_parts: int = 12,
@@ -245,6 +247,14 @@ def product_create(
             "请选择已存在的商品类别。",
             "Choose an existing product category.",
             fields={"category": ("请选择商品类别。", "Choose a category.")},
+        )
+    if no_reason_exclusion not in NoReasonExclusion.values:
+        raise DomainError(
+            "product.invalid_no_reason_exclusion",
+            "七天无理由退货排除类别无效：{value}",
+            "Unknown no-reason return exclusion: {value}",
+            fields={"no_reason_exclusion": ("排除类别无效。", "Unknown exclusion.")},
+            value=no_reason_exclusion,
         )
     if sanbao_category not in SanbaoCategory.values:
         raise DomainError(
@@ -295,6 +305,7 @@ def product_create(
         duplicate,
         category=category,
         no_reason_returnable=no_reason_returnable,
+        no_reason_exclusion=no_reason_exclusion,
         sanbao_category=sanbao_category,
         warranty_months_unit=unit_months,
         warranty_months_main_parts=parts_months,

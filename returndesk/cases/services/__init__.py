@@ -25,8 +25,10 @@ from .actions import (
     case_uphold_rejection,
 )
 from .attachments import attachment_add
+from .automation import case_fire_deadline, case_record_carrier_delivery, case_sla_alert
 from .creation import case_create
 from .housekeeping import case_add_note, case_assign, case_set_priority
+from .policy import case_policy_override, case_waive_evidence
 from .transitions import case_transition
 
 __all__ = [
@@ -43,10 +45,13 @@ __all__ = [
     "case_create",
     "case_decline_solution",
     "case_finish_repair",
+    "case_fire_deadline",
     "case_gm_approve",
     "case_gm_reject",
     "case_overturn_rejection",
+    "case_policy_override",
     "case_receive",
+    "case_record_carrier_delivery",
     "case_record_inspection",
     "case_refund",
     "case_reject",
@@ -55,7 +60,9 @@ __all__ = [
     "case_set_priority",
     "case_ship_back",
     "case_ship_replacement",
+    "case_sla_alert",
     "case_start_repair",
     "case_transition",
     "case_uphold_rejection",
+    "case_waive_evidence",
 ]

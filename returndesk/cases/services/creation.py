@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from returndesk.accounts.roles import EXTERNAL_ROLES, Role
 from returndesk.catalog.models import CustomerType
@@ -13,8 +14,12 @@ from returndesk.core.errors import DomainError
 from returndesk.core.money import ZERO
 from returndesk.core.numbering import next_number
 from returndesk.orders.models import OrderLine
+from returndesk.policies.selectors import policy_of
+from returndesk.policies.services import policy_version_current
+from returndesk.sla import services as sla_services
 
 from .. import errors
+from .. import policy as case_policy
 from ..models import (
     LINELESS_TYPES,
     PRIORITY_RANK,
@@ -30,9 +35,12 @@ from ..models import (
 from . import quantities
 from .amounts import units_value
 from .events import event_record
+from .transitions import case_transition, guard_failures
 
 CASE_NUMBER_PREFIX = "RT"
-INTAKE_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.SALES})
+AUTO_APPROVE_SOLUTION = "self_ship"  # the customer ships back; no pickup is booked without staff
+# Role.SYSTEM here is an integration user (a shop or ERP opening cases over the API, channel "api").
+INTAKE_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.SALES, Role.SYSTEM})
 
 
 def case_create(
@@ -49,6 +57,7 @@ def case_create(
     contact_email: str = "",
     assignee=None,
     team=None,
+    override_reason: str = "",
 ) -> Case:
     """Open an after-sales case for `customer` with lines pointing at that customer's order lines.
 
@@ -56,6 +65,12 @@ def case_create(
     under row locks (shipped − returned − held); serial numbers must be among those sold; key
     accounts are raised to high priority and urgent reasons to urgent (seed S1 四.2 优先处理);
     customers and distributors open cases only for themselves.
+
+    Policy (docs/policies.md): the request is evaluated against the current policy version and
+    the decision is stored on the case with that version. A line refused at intake refuses the
+    case unless a supervisor, sales or the GM gives `override_reason` (recorded in the `created`
+    event with the bypassed rules); customers and distributors never override. A decision that
+    says auto-approve fires `approve` as the system right after (a second event, by another actor).
     """
     _check_actor(actor, customer)
     if type not in CaseType.values:
@@ -79,6 +94,11 @@ def case_create(
     with transaction.atomic():
         order_lines = _load_order_lines(specs, customer)
         parsed = [_parse_line(i, spec, order_lines) for i, spec in enumerate(specs, start=1)]
+        version = policy_version_current()
+        decision = case_policy.evaluate_lines(
+            customer=customer, case_type=type, parsed=parsed, policy=policy_of(version)
+        )
+        override = _policy_gate(actor, decision, override_reason.strip())
         case = Case.objects.create(
             number=next_number(CASE_NUMBER_PREFIX),
             type=type,
@@ -92,6 +112,11 @@ def case_create(
             contact_email=contact_email or customer.email,
             assignee=assignee,
             team=team,
+            policy_version=version,
+            policy_decision=decision.to_json(),
+            policy_override=override,
+            restocking_fee=decision.restocking_fee,
+            return_shipping_payer=decision.shipping_payer,
         )
         holds = type in QUANTITY_HOLDING_TYPES
         case_lines = [
@@ -124,9 +149,77 @@ def case_create(
                     {"order_line": str(cl.order_line_id), "quantity": cl.quantity, "reason": cl.reason.code}
                     for cl in case_lines
                 ],
+                "policy": {
+                    "version": version.number,
+                    "eligible": decision.eligible,
+                    "rules": list(decision.rules),
+                    **({"override": override} if override else {}),
+                },
             },
         )
+        # SLA clocks start with the case, and the rules armed on creation (sla.services).
+        sla_services.clock_start(case=case, at=timezone.now())
+        if decision.auto_approval is not None:
+            _auto_approve(case, decision)
     return case
+
+
+def _policy_gate(actor, decision, override_reason: str) -> dict:
+    """Refuse a request the policy refuses at intake, unless staff allowed to override give a
+    reason; return the override record (bypassed rules, reason, who, when) or {} if none."""
+    refusals = decision.refusals()
+    if not refusals:
+        return {}
+    if override_reason:
+        if actor.role not in case_policy.OVERRIDE_ROLES:
+            raise errors.policy_override_forbidden()
+        return {
+            "rules": sorted({line.rule for line in refusals}),
+            "reason": override_reason,
+            "actor": str(actor.pk),
+            "actor_role": str(actor.role),
+            "at": timezone.now().isoformat(),
+        }
+    refused = [
+        (n, line.rule, line.zh, line.en)
+        for n, line in enumerate(decision.lines, start=1)
+        if not line.eligible and line.refused_at == "intake"
+    ]
+    if refused:
+        raise errors.policy_refused(refused)
+    return {}  # refused at review only (distributor rule): the case is opened, approval is blocked
+
+
+def _auto_approve(case: Case, decision) -> None:
+    """The policy's auto-approval (docs/policies.md): approve as the system with the default
+    solution, when the approve transition's guards hold (otherwise staff review it as usual)."""
+    from ..workflow import transition_for
+
+    transition = transition_for(case.type, "approve")
+    if transition is None or guard_failures(case, transition):
+        return
+    inputs = {} if case.type == CaseType.REFUND_ONLY else {"solution": AUTO_APPROVE_SOLUTION}
+    rule = decision.auto_approval
+    case_transition(
+        case=case,
+        actor=None,
+        action="approve",
+        system_rule=f"auto_approve.{rule.code}",
+        note=f"自动审批:{rule.zh} / Auto-approved: {rule.en}",
+        **inputs,
+    )
+
+
+def parse_request(*, actor, customer, type: str, lines: Iterable[dict]) -> list[dict]:
+    """Check a request as case_create does — who may open it, its type, its lines (order lines of
+    this customer, leaf reasons, quantities, serial numbers) — without writing anything. For the
+    eligibility preview (cases.selectors.eligibility_check)."""
+    _check_actor(actor, customer)
+    if type not in CaseType.values:
+        raise errors.invalid_input("type", "无效的工单类型:{value}", "Invalid case type: {value}", value=type)
+    specs = list(lines)
+    order_lines = _load_order_lines(specs, customer)
+    return [_parse_line(i, spec, order_lines) for i, spec in enumerate(specs, start=1)]
 
 
 def _check_actor(actor, customer) -> None:
@@ -160,7 +253,9 @@ def _load_order_lines(specs: list[dict], customer) -> dict:
     ids = [_order_line_id(spec.get("order_line")) for spec in specs]
     found = {
         ol.id: ol
-        for ol in OrderLine.objects.select_related("order", "product").filter(id__in=[i for i in ids if i])
+        for ol in OrderLine.objects.select_related("order", "product__category").filter(
+            id__in=[i for i in ids if i]
+        )
     }
     for i, ol_id in enumerate(ids, start=1):
         ol = found.get(ol_id)
@@ -221,12 +316,22 @@ def _parse_line(n: int, spec: dict, order_lines: dict) -> dict:
             "Line {n}: serial numbers repeat or outnumber the quantity",
             n=n,
         )
+    not_intact = spec.get("not_intact") or []
+    if not isinstance(not_intact, list | tuple) or not all(isinstance(c, str) for c in not_intact):
+        raise errors.invalid_input(
+            f"{field}.not_intact",
+            "第 {n} 行:不完好项须为检查项代码列表",
+            "Line {n}: not_intact lists check codes",
+            n=n,
+        )
     return {
         "order_line": order_line,
         "quantity": quantity,
         "reason": reason,
         "description": (spec.get("description") or "").strip(),
         "serial_numbers": serials,
+        "unsealed": bool(spec.get("unsealed", False)),
+        "not_intact": tuple(not_intact),
     }
 
 

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from returndesk.accounts.roles import EXTERNAL_ROLES
+from returndesk.accounts.roles import EXTERNAL_ROLES, Role
 from returndesk.core.money import ZERO
+from returndesk.sla import services as sla_services
 
 from .. import errors
 from ..carriers import CARRIERS, normalise_tracking, tracking_valid
@@ -39,9 +40,14 @@ def effect(action: str):
     return decorator
 
 
-def case_transition(*, case: Case, actor, action: str, expected_version: int | None = None, **inputs) -> Case:
+def case_transition(
+    *, case: Case, actor, action: str, expected_version: int | None = None, system_rule: str = "", **inputs
+) -> Case:
     """Fire `action` on `case` as `actor` (None = the system). `expected_version` defaults to the
-    version of the caller's copy, so acting on a stale view is refused as a conflict."""
+    version of the caller's copy, so acting on a stale view is refused as a conflict. The system
+    names the rule that made it act (`system_rule`, kept in the event data as `rule`)."""
+    if system_rule and actor is not None:
+        raise ValueError("only the system acts under a rule")
     transition = _transition(case, action)
     expected = case.version if expected_version is None else expected_version
     inputs = {k: (v.strip() if isinstance(v, str) else v) for k, v in inputs.items()}
@@ -54,12 +60,19 @@ def case_transition(*, case: Case, actor, action: str, expected_version: int | N
         _check_guards(locked, transition)
         from_status = locked.status
         data = EFFECTS[action](locked, actor, inputs)
+        if system_rule:
+            data = {**data, "rule": system_rule}
         locked.status = transition.target
         locked.version += 1
         locked.save()
         event_record(
             case=locked, actor=actor, type=action, from_status=from_status, to_status=locked.status, data=data
         )
+        # SLA clocks and timeout deadlines follow the change, in this transaction (sla.services).
+        sla_services.clock_on_transition(
+            case=locked, from_status=from_status, to_status=locked.status, at=timezone.now(),
+            actor_role=actor_role(actor),
+        )  # fmt: skip
     case.refresh_from_db()
     return locked
 
@@ -78,8 +91,15 @@ def _transition(case: Case, action: str) -> Transition:
 
 
 def check_allowed(case: Case, actor, transition: Transition) -> None:
-    """Role, ownership and status checks shared with the 'available actions' selector."""
-    if not role_may(transition, actor_role(actor)):
+    """Role, ownership and status checks shared with the 'available actions' selector.
+
+    Transitions open to the system role (timeouts, auto-approval) are fired by the system itself
+    (actor None); an integration user, who also has the system role, is not the system and may
+    fire none of them."""
+    role = actor_role(actor)
+    if actor is not None and role == Role.SYSTEM:
+        role = "integration"
+    if not role_may(transition, role):
         raise errors.role_forbidden(transition.action)
     if actor is not None and actor.role in EXTERNAL_ROLES and actor.customer_id != case.customer_id:
         raise errors.not_own_case()
@@ -394,6 +414,27 @@ def _cancel(case, actor, inputs):
     quantities.release(lines=list(case.lines.all()))
     case.closed_at = timezone.now()
     return {"reason": inputs["reason"]}
+
+
+@effect("expire")
+def _expire(case, actor, inputs):
+    """Two-sided timeout (sla.rules): the customer did not confirm or ship in time."""
+    quantities.release(lines=list(case.lines.all()))
+    case.closed_at = timezone.now()
+    return {"reason": inputs["reason"]}
+
+
+@effect("auto_refund")
+def _auto_refund(case, actor, inputs):
+    """Two-sided timeout (sla.rules receipt_timeout, action "refund"): the carrier delivered and
+    the warehouse did not confirm receipt in time, so every unit counts as received and the
+    refund is made as finance would (the same amounts, settled on the order lines)."""
+    deemed = []
+    for line in case.lines.all():
+        line.quantity_received = line.quantity
+        line.save(update_fields=["quantity_received", "updated_at"])
+        deemed.append({"line": str(line.id), "received": line.quantity})
+    return {**_refund(case, actor, inputs), "deemed_received": deemed}
 
 
 @effect("close")

@@ -3,6 +3,8 @@ a refused action changed nothing."""
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import Iterable
 from contextlib import contextmanager
 
@@ -10,6 +12,7 @@ import pytest
 
 from returndesk.cases import services
 from returndesk.cases.models import Attachment, Case, CaseCause, CaseEvent, CaseLine
+from returndesk.cases.policy import evidence_outstanding
 from returndesk.core.errors import DomainError
 from returndesk.notifications.models import OutboxMessage
 from returndesk.orders.models import OrderLine
@@ -102,7 +105,27 @@ def refused(code: str, *, case: Case | None = None, order_lines: Iterable[OrderL
 # --- walking a goods case forward through the service layer -------------------------------------
 
 
+def tiny_png() -> bytes:
+    """A valid 1×1 RGB PNG, built by hand (signature, IHDR, IDAT, IEND with CRCs)."""
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")  # filter byte, then one red pixel
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def add_photo(case: Case, actor, name: str = "故障照片.png") -> Attachment:
+    """The photo a quality claim needs before approval (policy rule evidence.required). It adds
+    an `attachment_added` event and does not change the case's version."""
+    return services.attachment_add(case=case, actor=actor, content=tiny_png(), original_name=name)
+
+
 def approve_and_ship(case: Case, *, reviewer, customer_actor, solution: str = "self_ship") -> Case:
+    """Approve (the customer side first uploads the photo a quality claim needs), confirm, ship."""
+    if evidence_outstanding(case):
+        add_photo(case, customer_actor)
     services.case_approve(case=case, actor=reviewer, solution=solution)
     services.case_confirm_solution(case=case, actor=customer_actor)
     services.case_ship_back(case=case, actor=customer_actor, carrier="SF", tracking_number="SF1234567890123")
@@ -131,6 +154,7 @@ def refund_only_refunded(*, customer_actor, customer, order_line, quantity, revi
     case = open_case(
         actor=customer_actor, customer=customer, order_line=order_line, quantity=quantity, type="refund_only"
     )
+    add_photo(case, customer_actor)
     services.case_approve(case=case, actor=reviewer)
     services.case_refund(case=case, actor=finance, reference=reference)
     return case

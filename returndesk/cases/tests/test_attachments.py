@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -16,18 +14,7 @@ from django.test import override_settings
 from returndesk.cases import services
 from returndesk.cases.models import Attachment
 
-from .helpers import open_case, refused
-
-
-def tiny_png() -> bytes:
-    """A valid 1×1 RGB PNG, built by hand (signature, IHDR, IDAT, IEND with CRCs)."""
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00")  # filter byte, then one red pixel
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+from .helpers import open_case, refused, tiny_png
 
 
 def stored_files() -> set[Path]:

@@ -102,7 +102,7 @@ def test_given_5_units_shipped_when_8_threads_open_a_1_unit_case_at_once_on_post
 def test_given_two_staff_with_their_own_copies_when_both_approve_at_once_on_postgresql_then_one_wins_one_conflicts(
     reference_data, consumer, consumer_user, line5, agent, supervisor
 ):
-    case = open_case(actor=consumer_user, customer=consumer, order_line=line5)
+    case = open_case(actor=consumer_user, customer=consumer, order_line=line5, reason="C02")
     _two_staff_approve_from_their_own_copies(case, agent, supervisor)
 
 
@@ -121,5 +121,5 @@ def test_given_two_staff_with_their_own_copies_when_both_approve_at_once_on_sqli
 ):
     if connection.vendor != "sqlite":
         pytest.skip("the PostgreSQL variant above covers this database")
-    case = open_case(actor=consumer_user, customer=consumer, order_line=line5)
+    case = open_case(actor=consumer_user, customer=consumer, order_line=line5, reason="C02")
     _two_staff_approve_from_their_own_copies(case, agent, supervisor)

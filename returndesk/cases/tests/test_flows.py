@@ -13,6 +13,7 @@ from returndesk.cases import services
 from returndesk.cases.models import CaseCause, CaseSettings, HoldState, Status
 
 from .helpers import (
+    add_photo,
     approve_and_ship,
     confirm_cause,
     event_trail,
@@ -36,6 +37,7 @@ def test_given_a_consumer_with_a_faulty_laptop_when_the_s9_return_and_refund_flo
     assert (case.status, case.version, case.claimed_amount) == (Status.SUBMITTED, 1, Decimal("200.00"))
     assert held_returned(line5) == (2, 0)
 
+    add_photo(case, consumer_user)  # a quality claim needs a photo before approval (policy)
     services.case_approve(case=case, actor=agent, solution="self_ship")
     assert (case.status, case.solution) == (Status.AWAITING_CUSTOMER, "self_ship")
     services.case_confirm_solution(case=case, actor=consumer_user)
@@ -63,6 +65,7 @@ def test_given_a_consumer_with_a_faulty_laptop_when_the_s9_return_and_refund_flo
     assert case.closed_at is not None
     assert event_trail(case) == [
         ("created", "", "submitted"),
+        ("attachment_added", "", ""),
         ("approve", "submitted", "awaiting_customer"),
         ("confirm_solution", "awaiting_customer", "awaiting_return"),
         ("ship_back", "awaiting_return", "in_transit"),
@@ -71,9 +74,9 @@ def test_given_a_consumer_with_a_faulty_laptop_when_the_s9_return_and_refund_flo
         ("refund", "cause_confirmed", "refunded"),
         ("close", "refunded", "closed"),
     ]
-    assert list(case.events.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert list(case.events.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert list(case.events.values_list("actor__username", flat=True)) == [
-        "zhangsan", "agent", "zhangsan", "zhangsan", "warehouse", "qc", "finance", "agent",
+        "zhangsan", "zhangsan", "agent", "zhangsan", "zhangsan", "warehouse", "qc", "finance", "agent",
     ]  # fmt: skip
     line = line_of(case)
     assert (line.quantity_received, line.hold_state, line.refund_amount) == (
@@ -106,6 +109,7 @@ def test_given_a_distributor_notice_when_the_s2_flow_runs_with_a_short_receipt_t
     )
     assert held_returned(ol) == (4, 0)
 
+    add_photo(case, sales, name="经销商提供的故障照片.jpg")
     services.case_approve(case=case, actor=sales, solution="self_ship")
     services.case_confirm_solution(case=case, actor=sales, note="经销商电话确认")
     services.case_ship_back(case=case, actor=sales, carrier="JD", tracking_number="JDVA01234567890")
@@ -145,6 +149,7 @@ def test_given_a_distributor_notice_when_the_s2_flow_runs_with_a_short_receipt_t
     assert (case.status, case.version) == (Status.CLOSED, 9)
     assert event_trail(case) == [
         ("created", "", "submitted"),
+        ("attachment_added", "", ""),
         ("approve", "submitted", "awaiting_customer"),
         ("confirm_solution", "awaiting_customer", "awaiting_return"),
         ("ship_back", "awaiting_return", "in_transit"),
@@ -221,6 +226,7 @@ def test_given_a_refund_only_claim_above_the_gm_amount_when_finance_refunds_firs
     assert CaseSettings.current().gm_approval_amount == Decimal("5000.00")
     ol = make_line(consumer, quantity=1, unit_price="6000.00")
     case = open_case(actor=consumer_user, customer=consumer, order_line=ol, reason="Q07", type="refund_only")
+    add_photo(case, consumer_user)
     services.case_approve(case=case, actor=agent)
 
     with refused("case.guard.gm_approved_if_required", case=case):
@@ -231,6 +237,7 @@ def test_given_a_refund_only_claim_above_the_gm_amount_when_finance_refunds_firs
     assert (case.status, case.refund_amount) == (Status.REFUNDED, Decimal("6000.00"))
     assert event_trail(case) == [
         ("created", "", "submitted"),
+        ("attachment_added", "", ""),
         ("approve", "submitted", "approved"),
         ("gm_approve", "approved", "gm_approved"),
         ("refund", "gm_approved", "refunded"),
@@ -248,6 +255,7 @@ def test_given_a_lowered_gm_amount_in_case_settings_when_a_small_claim_is_refund
     case = open_case(
         actor=consumer_user, customer=consumer, order_line=line5, quantity=2, reason="Q07", type="refund_only"
     )
+    add_photo(case, consumer_user)
     services.case_approve(case=case, actor=agent)
 
     with refused("case.guard.gm_approved_if_required", case=case):
@@ -260,6 +268,7 @@ def test_given_a_refund_only_claim_below_the_gm_amount_when_the_gm_approves_then
     case = open_case(
         actor=consumer_user, customer=consumer, order_line=line5, quantity=1, reason="Q07", type="refund_only"
     )
+    add_photo(case, consumer_user)
     services.case_approve(case=case, actor=agent)
 
     with refused("case.guard.gm_approval_required", case=case) as exc:
@@ -290,6 +299,7 @@ def test_given_an_exchange_when_the_replacement_ships_and_the_case_closes_then_t
     assert (case.status, case.version) == (Status.CLOSED, 8)
     assert event_trail(case) == [
         ("created", "", "submitted"),
+        ("attachment_added", "", ""),
         ("approve", "submitted", "awaiting_customer"),
         ("confirm_solution", "awaiting_customer", "awaiting_return"),
         ("ship_back", "awaiting_return", "in_transit"),
@@ -327,6 +337,7 @@ def test_given_a_repair_when_qc_repairs_and_ships_it_back_then_the_case_closes_w
     assert (case.status, case.version) == (Status.CLOSED, 9)
     assert event_trail(case) == [
         ("created", "", "submitted"),
+        ("attachment_added", "", ""),
         ("approve", "submitted", "awaiting_customer"),
         ("confirm_solution", "awaiting_customer", "awaiting_return"),
         ("ship_back", "awaiting_return", "in_transit"),
@@ -572,8 +583,8 @@ def test_given_a_gm_rejection_overturned_on_appeal_when_the_case_goes_round_agai
         "packaging",
     ]
     assert [t for t, _f, _t in event_trail(case)] == [
-        "created", "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "gm_reject",
-        "appeal", "overturn_rejection", "approve", "confirm_solution", "ship_back", "receive", "confirm_cause",
+        "created", "attachment_added", "approve", "confirm_solution", "ship_back", "receive", "confirm_cause",
+        "gm_reject", "appeal", "overturn_rejection", "approve", "confirm_solution", "ship_back", "receive", "confirm_cause",
     ]  # fmt: skip
 
 

@@ -22,7 +22,7 @@ def test_given_a_new_case_when_created_and_approved_then_one_pending_outbox_row_
     consumer, consumer_user, line5, agent, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        case = open_case(actor=consumer_user, customer=consumer, order_line=line5)
+        case = open_case(actor=consumer_user, customer=consumer, order_line=line5, reason="C02")
         services.case_approve(case=case, actor=agent, solution="self_ship")
 
     created, approved = case.events.order_by("sequence")
@@ -70,7 +70,7 @@ def test_given_an_english_speaking_customer_when_the_case_is_approved_then_the_e
     """The worker delivers every due message once woken: the earlier 'created' one goes too."""
     customer = make_customer(name="John Smith", email="john@example.com", preferred_language="en")
     ol = make_line(customer, quantity=1)
-    case = open_case(actor=agent, customer=customer, order_line=ol)
+    case = open_case(actor=agent, customer=customer, order_line=ol, reason="C02")
     with django_capture_on_commit_callbacks(execute=True):
         services.case_approve(case=case, actor=agent, solution="pickup")
 

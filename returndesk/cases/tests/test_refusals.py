@@ -13,12 +13,15 @@ from returndesk.cases import services
 from returndesk.cases.models import Case
 from returndesk.core.errors import DomainError
 
-from .helpers import approve_and_ship, confirm_cause, line_of, open_case, receive_all, refused
+from .helpers import add_photo, approve_and_ship, confirm_cause, line_of, open_case, receive_all, refused
 
 
 @pytest.fixture
 def case(consumer, consumer_user, line5):
-    return open_case(actor=consumer_user, customer=consumer, order_line=line5, quantity=2, reason="Q01")
+    """A submitted quality claim with the photo the policy asks for before approval."""
+    case = open_case(actor=consumer_user, customer=consumer, order_line=line5, quantity=2, reason="Q01")
+    add_photo(case, consumer_user)
+    return case
 
 
 @pytest.fixture
@@ -41,9 +44,11 @@ def test_given_a_submitted_case_when_a_role_outside_the_reviewers_approves_then_
     assert (exc.value.kind, exc.value.en) == ("forbidden", "Your role may not take this action")
 
 
-def test_given_a_submitted_case_when_the_system_approves_then_refused_with_role_forbidden(case):
+def test_given_a_submitted_case_when_the_system_rejects_then_refused_with_role_forbidden(case):
+    """The system approves only under a policy's auto-approval rule (cases.services.creation);
+    refusing a customer is always a person's decision."""
     with refused("case.role_forbidden", case=case):
-        services.case_approve(case=case, actor=None, solution="self_ship")
+        services.case_reject(case=case, actor=None, reason="自动拒绝", alternative="无")
 
 
 def test_given_a_received_return_when_the_agent_refunds_then_refused_because_only_finance_refunds(

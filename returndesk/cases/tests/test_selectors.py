@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from returndesk.cases import selectors, services
 
-from .helpers import approve_and_ship, confirm_cause, open_case, receive_all
+from .helpers import add_photo, approve_and_ship, confirm_cause, open_case, receive_all
 
 
 def actions(case, user) -> list[tuple[str, bool, str]]:
@@ -66,6 +66,9 @@ def test_given_a_submitted_return_when_each_party_asks_then_reviewers_approve_or
     consumer, consumer_user, other_user, line5, agent, warehouse, sysadmin
 ):
     case = open_case(actor=consumer_user, customer=consumer, order_line=line5)
+    no_photo = "Quality claims need a photo or video first, or staff must waive it with a reason"
+    assert actions(case, agent) == [("approve", False, no_photo), ("reject", True, ""), ("cancel", True, "")]
+    add_photo(case, consumer_user)
     assert actions(case, agent) == [("approve", True, ""), ("reject", True, ""), ("cancel", True, "")]
     assert actions(case, consumer_user) == [("cancel", True, "")]
     assert actions(case, other_user) == []
@@ -94,6 +97,7 @@ def test_given_a_refund_only_case_when_the_agent_asks_then_the_refund_only_appro
     consumer, consumer_user, line5, agent, finance
 ):
     case = open_case(actor=consumer_user, customer=consumer, order_line=line5, type="refund_only")
+    add_photo(case, consumer_user)
     (approve, *_rest) = selectors.case_available_actions(case=case, user=agent)
     assert (approve.action, approve.transition.target, approve.transition.required_inputs) == (
         "approve",

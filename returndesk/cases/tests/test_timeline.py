@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from returndesk.cases import selectors, services
 from returndesk.cases.models import CaseEvent, Priority, Status
 
-from .helpers import confirm_cause, line_of, open_case, refused
+from .helpers import add_photo, confirm_cause, line_of, open_case, refused
 
 
 @pytest.fixture
@@ -24,6 +24,7 @@ def test_given_a_case_when_each_change_is_made_then_each_writes_exactly_one_even
         lambda: services.case_assign(case=case, actor=supervisor, assignee=agent),
         lambda: services.case_set_priority(case=case, actor=agent, priority="high", reason="客户催促"),
         lambda: services.case_add_note(case=case, actor=agent, text="已电话联系"),
+        lambda: add_photo(case, consumer_user),
         lambda: services.case_approve(case=case, actor=agent, solution="pickup"),
         lambda: services.case_add_note(case=case, actor=consumer_user, text="周三上午方便取件"),
         lambda: services.case_confirm_solution(case=case, actor=consumer_user),
@@ -38,11 +39,13 @@ def test_given_a_case_when_each_change_is_made_then_each_writes_exactly_one_even
         assert case.events.count() == n
 
     assert list(case.events.values_list("sequence", "type")) == [
-        (1, "created"), (2, "assigned"), (3, "priority_changed"), (4, "note"), (5, "approve"),
-        (6, "note"), (7, "confirm_solution"), (8, "ship_back"), (9, "receive"), (10, "confirm_cause"),
+        (1, "created"), (2, "assigned"), (3, "priority_changed"), (4, "note"), (5, "attachment_added"),
+        (6, "approve"), (7, "note"), (8, "confirm_solution"), (9, "ship_back"), (10, "receive"),
+        (11, "confirm_cause"),
     ]  # fmt: skip
     case.refresh_from_db()
-    assert (case.status, case.version) == (Status.CAUSE_CONFIRMED, 8)  # notes do not bump the version
+    # notes and attachments do not bump the version
+    assert (case.status, case.version) == (Status.CAUSE_CONFIRMED, 8)
 
 
 def test_given_case_events_when_updated_or_deleted_through_the_orm_then_type_error(case):

@@ -109,3 +109,12 @@ def test_given_the_demo_when_reading_each_timeline_then_the_status_is_the_last_t
     assert all(c.rejection_alternative for c in refused)
     assert Case.objects.filter(customer__type="key_account").exclude(priority="high").count() == 0
     assert Case.objects.filter(priority="urgent", lines__reason__code="Q06").exists()
+
+    # The policy (docs/policies.md): every case carries its decision and version; one shows the
+    # supervisor's override of an intake refusal, quality claims carry a photo or a waiver.
+    assert not Case.objects.filter(policy_version__isnull=True).exists()
+    assert [c.policy_override["rules"] for c in Case.objects.exclude(policy_override={})] == [
+        ["no_reason.excluded.custom_made"]
+    ]
+    assert CaseEvent.objects.filter(type="evidence_waived").exists()
+    assert not CaseEvent.objects.filter(type="approve", actor__isnull=True).exists()  # auto-approval is off

@@ -227,11 +227,12 @@ def test_given_staff_when_opening_case_then_internal_events_and_reviewer_actions
     assert [e.event.type for e in detail.timeline] == ["created", "note"]
     assert "内部备注:先联系仓库" in html
     assert [(a.action, a.enabled) for a in detail.actions] == [
-        ("approve", True),
+        ("approve", False),  # a quality claim: the customer must first upload a photo (policy)
         ("reject", True),
         ("cancel", True),
     ]
     assert "Approve and offer a solution" in html
+    assert "Quality claims need a photo or video first" in html
     assert "Case opened" in html
 
 
