@@ -183,6 +183,13 @@ EMAIL_TIMEOUT = 10
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ReturnDesk <returns@returndesk.local>")
 
+# Notification delivery (docs/operations.md): a claimed message or webhook not recorded within the
+# lease (worker killed mid-send) is sent again; keep it above EMAIL_TIMEOUT and the webhook timeout.
+RETURNDESK_DELIVERY_LEASE_SECONDS = int(os.environ.get("DELIVERY_LEASE_SECONDS", "300"))
+RETURNDESK_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Dotted path of the SMS provider class (returndesk.notifications.channels.SmsProvider).
+RETURNDESK_SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "returndesk.notifications.channels.LogSmsProvider")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

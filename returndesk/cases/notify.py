@@ -1,46 +1,71 @@
-"""Customer notifications for case changes, delivered by the outbox worker."""
+"""Notifications for case changes, delivered by the outbox worker: the customer hears of each
+step in its language over its channel; staff hear of SLA warnings, breaches, flags and alarms.
+Texts come from notifications templates (defaults: the seed's script stages, S5)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.utils import translation
+from django.db.models import Q
+from django.utils import timezone
 
-from returndesk.core.i18n import both
+from returndesk.accounts.roles import Role
+from returndesk.core.i18n import both, pick
 from returndesk.notifications.handlers import register
+from returndesk.notifications.services import message_send
+from returndesk.notifications.services.messages import customer_channel
+from returndesk.sla.rules import RuleCode, TargetKind
+from returndesk.sla.selectors import customer_deadline
+
+DEADLINE_RULES = {"approve": (RuleCode.CONFIRM,), "confirm_solution": (RuleCode.SHIP,)}
+
+
+def _when(value) -> str:
+    from django.utils.dateparse import parse_datetime
+
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 @register("case.customer_update")
 def case_customer_update(payload: dict) -> bool:
-    """Email the customer about a change of their case, in the customer's language."""
+    """Tell the customer about a change of their case, in the customer's language and over its
+    preferred channel (email by default; SMS falls back to email without a phone number)."""
     from .models import Case, CaseEvent, Status
 
     case = Case.objects.select_related("customer").get(id=payload["case_id"])
     event = CaseEvent.objects.get(id=payload["event_id"])
-    to = case.contact_email or case.customer.email
-    if not to:
-        return False
-    language = case.customer.preferred_language or "zh-hans"
-    with translation.override(language):
-        # The status this event led to, not the case's status at delivery time: the worker may
-        # deliver after later changes, and each message must describe its own step.
-        zh, en = both(Status(event.to_status).label if event.to_status else case.get_status_display())
-        if language.startswith("en"):
-            subject = f"[{case.number}] Your after-sales case is now: {en}"
-            body = (
-                f"Dear {case.contact_name or case.customer.name},\n\n"
-                f"Your case {case.number} has been updated: {en}.\n"
-                f"{_detail(event, 'en')}\n\nReturnDesk after-sales service"
-            )
-        else:
-            subject = f"【{case.number}】您的售后工单状态:{zh}"
-            body = (
-                f"尊敬的{case.contact_name or case.customer.name}:\n\n"
-                f"您的售后工单 {case.number} 已更新,当前状态:{zh}。\n"
-                f"{_detail(event, 'zh')}\n\n售后服务中心"
-            )
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to]).send(fail_silently=False)
-    return True
+    customer = case.customer
+    language = customer.preferred_language or "zh-hans"
+    english = language.startswith("en")
+    # The status this event led to, not the case's status at delivery time: the worker may
+    # deliver after later changes, and each message must describe its own step.
+    zh, en = both(Status(event.to_status).label if event.to_status else case.get_status_display())
+    deadline = None
+    if event.type in DEADLINE_RULES:
+        deadline = customer_deadline(case_id=case.id, rules=DEADLINE_RULES[event.type])
+    data = event.data or {}
+    context = {
+        "name": case.contact_name or customer.name,
+        "customer": customer.name,
+        "case_number": case.number,
+        "status": en if english else zh,
+        "event": event.type,
+        "details": _detail(event, "en" if english else "zh"),
+        "deadline": _when(deadline),
+        **{
+            k: data.get(k, "")
+            for k in ("solution", "reason", "alternative", "amount", "tracking_number", "answer")
+        },
+    }
+    used = message_send(
+        event=event.type,
+        language=language,
+        context=context,
+        key=f"case-event-{event.id}",
+        channel=customer_channel(customer),
+        email=case.contact_email or customer.email,
+        phone=case.contact_phone or customer.phone,
+    )
+    return bool(used)
 
 
 def _detail(event, language: str) -> str:
@@ -55,5 +80,54 @@ def _detail(event, language: str) -> str:
         ("answer", "答复", "Answer"),
     ):
         if data.get(key):
-            parts.append(f"{en if language == 'en' else zh}: {data[key]}")
+            value = pick(data[key], language) if data.get("rule") else data[key]  # system texts are "zh / en"
+            parts.append(f"{en if language == 'en' else zh}: {value}")
     return "\n".join(parts)
+
+
+def _staff(case, roles: list[str], user_ids: list[str]):
+    """Active staff with an email: the named users, and the given roles — for supervisors, those
+    of the case's team when it has any, else all supervisors."""
+    from returndesk.accounts.models import User
+
+    query = Q(id__in=user_ids)
+    for role in roles:
+        members = User.objects.filter(role=role, is_active=True)
+        if role == Role.SUPERVISOR and case.team_id and members.filter(team_id=case.team_id).exists():
+            query |= Q(role=role, team_id=case.team_id)
+        else:
+            query |= Q(role=role)
+    return User.objects.filter(query, is_active=True).exclude(email="").order_by("id")
+
+
+@register("case.staff_alert")
+def case_staff_alert(payload: dict) -> bool:
+    """SLA warning / breach, warehouse flag, refund-deadline alarm: one email per language to the
+    staff concerned (a system event's data names its target or rule)."""
+    from .models import Case, CaseEvent
+
+    case = Case.objects.select_related("customer").get(id=payload["case_id"])
+    event = CaseEvent.objects.get(id=payload["event_id"])
+    recipients = list(_staff(case, payload.get("roles", []), payload.get("user_ids", [])))
+    data = event.data or {}
+    for language in sorted({u.preferred_language or "zh-hans" for u in recipients}):
+        lang = "en" if language.startswith("en") else "zh"
+        target = data.get("target")
+        context = {
+            "case_number": case.number,
+            "customer": case.customer.name,
+            "target": pick(TargetKind(target).label, lang) if target in TargetKind.values else "",
+            "rule": pick(RuleCode(data["rule"]).label, lang) if data.get("rule") in RuleCode.values else "",
+            "warning_percent": data.get("warning_percent", ""),
+            "due_at": _when(data.get("due_at")),
+            "delivered_at": _when(data.get("delivered_at")),
+            "received_at": _when(data.get("received_at")),
+            "reassigned": bool(data.get("reassigned")),
+        }
+        to = [u.email for u in recipients if (u.preferred_language or "zh-hans") == language]
+        for email in to:
+            message_send(
+                event=event.type, language=language, context=context, channel="email", email=email,
+                key=f"case-event-{event.id}-staff-{email}",
+            )  # fmt: skip
+    return bool(recipients)

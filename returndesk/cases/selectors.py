@@ -23,11 +23,13 @@ from .workflow import TRANSITIONS, Input, Transition, transition_for
 
 
 def case_visible_to(user) -> QuerySet[Case]:
-    """Staff see every case; a customer or distributor only its own; anyone else nothing."""
+    """Staff see every case; so do integrations (role system: they open cases and take the
+    workflow's system steps, and see every customer and order already); a customer or
+    distributor only its own; anyone else nothing."""
     qs = Case.objects.select_related("customer", "assignee", "team")
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF_ROLES or user.role == Role.SYSTEM:
         return qs
     if user.role in EXTERNAL_ROLES and user.customer_id:
         return qs.filter(customer_id=user.customer_id)
@@ -264,7 +266,8 @@ def eligibility_check(
 
 def _json_list_has(field: str, value: str) -> Q:
     """`value` is an element of the JSON list in `field`: exact containment where the database
-    has it (PostgreSQL), else a match of the element's JSON text as it is stored (SQLite)."""
+    has it (PostgreSQL), else a match of the element's JSON text as it is stored (SQLite, whose
+    LIKE also ignores the case of ASCII letters)."""
     if connection.features.supports_json_field_contains:
         return Q(**{f"{field}__contains": [value]})
     return Q(**{f"{field}__icontains": json.dumps(value)})

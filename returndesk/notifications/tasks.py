@@ -17,3 +17,18 @@ def outbox_deliver_periodic():
 
 def outbox_deliver_due():
     outbox_deliver_soon()
+
+
+@db_task()
+def webhook_deliver_soon_task():
+    return services.webhook_deliver_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+def webhook_deliver_periodic():
+    """Retries and anything a wake-up missed."""
+    return services.webhook_deliver_due()
+
+
+def webhook_deliver_soon():
+    webhook_deliver_soon_task()

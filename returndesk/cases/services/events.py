@@ -6,7 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from returndesk.accounts.roles import Role
-from returndesk.notifications.services import outbox_enqueue
+from returndesk.notifications.services import outbox_enqueue, webhook_publish
 
 from ..models import Case, CaseEvent
 
@@ -15,7 +15,7 @@ CUSTOMER_VISIBLE = frozenset(
     {
         "created", "approve", "confirm_solution", "receive", "refund", "ship_replacement", "finish_repair",
         "answer", "schedule_visit", "record_inspection", "reject", "gm_reject", "uphold_rejection",
-        "overturn_rejection", "cancel", "close", "reopen",
+        "overturn_rejection", "cancel", "close", "reopen", "expire", "auto_refund",
     }
 )  # fmt: skip
 
@@ -54,4 +54,30 @@ def event_record(
             payload={"case_id": str(case.id), "event_id": event.id},
             dedupe_key=f"case-event-{event.id}",
         )
+    # Subscribed webhook endpoints get every event type they ask for ("case.<type>").
+    webhook_publish(
+        event_type=f"case.{type}", data=lambda: webhook_data(case, event), occurred_at=event.created_at
+    )
     return event
+
+
+def webhook_data(case: Case, event: CaseEvent) -> dict:
+    return {
+        "case": {
+            "id": str(case.id),
+            "number": case.number,
+            "type": case.type,
+            "status": case.status,
+            "version": case.version,
+            "customer": case.customer.code,
+        },
+        "event": {
+            "sequence": event.sequence,
+            "type": event.type,
+            "from_status": event.from_status,
+            "to_status": event.to_status,
+            "actor_role": event.actor_role,
+            "internal": event.internal,
+            "data": event.data,
+        },
+    }

@@ -4,12 +4,18 @@ Each still writes exactly one timeline event and bumps the version."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from returndesk.accounts.roles import STAFF_ROLES, Role
+from returndesk.sla import services as sla_services
 
 from .. import errors
 from ..models import Case, Priority
 from .events import event_record
+
+# Who may take each step (the API narrows its operations to the same sets).
+ASSIGNERS = STAFF_ROLES
+PRIORITY_SETTERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.SALES})
 
 
 def _lock(case: Case, expected_version: int | None) -> Case:
@@ -21,7 +27,7 @@ def _lock(case: Case, expected_version: int | None) -> Case:
 
 
 def _staff_only(actor) -> None:
-    if actor is None or actor.role not in STAFF_ROLES:
+    if actor is None or actor.role not in ASSIGNERS:
         raise errors.role_forbidden("housekeeping")
 
 
@@ -50,13 +56,15 @@ def case_assign(*, case: Case, actor, assignee=None, team=None, expected_version
             },
             internal=True,
         )
+        if before["team"] != str(locked.team_id or ""):
+            sla_services.clock_refresh(case=locked, at=timezone.now())  # the team's working hours
     case.refresh_from_db()
     return locked
 
 
 def case_set_priority(*, case: Case, actor, priority: str, reason: str = "", expected_version=None) -> Case:
     """Supervisors and agents may raise or lower priority (seed S8 2.2.3 问题优先级确认)."""
-    if actor is None or actor.role not in {Role.AGENT, Role.SUPERVISOR, Role.SALES}:
+    if actor is None or actor.role not in PRIORITY_SETTERS:
         raise errors.role_forbidden("set_priority")
     if priority not in Priority.values:
         raise errors.invalid_input(
@@ -72,6 +80,7 @@ def case_set_priority(*, case: Case, actor, priority: str, reason: str = "", exp
             case=locked, actor=actor, type="priority_changed",
             data={"from": before, "to": priority, "reason": reason}, internal=True,
         )  # fmt: skip
+        sla_services.clock_refresh(case=locked, at=timezone.now())  # targets of the new priority
     case.refresh_from_db()
     return locked
 
@@ -95,4 +104,6 @@ def case_add_note(*, case: Case, actor, text: str, internal: bool = True) -> Cas
         # must not make a staff member's pending action fail as a conflict.
         locked = Case.objects.select_for_update().get(pk=case.pk)
         event_record(case=locked, actor=actor, type="note", data={"text": text}, internal=internal)
+        if not internal and actor.role in STAFF_ROLES:
+            sla_services.clock_on_response(case=locked, at=timezone.now())  # seed S1 四.1 初步回应
     return locked

@@ -1,0 +1,87 @@
+"""Messages from templates (NotificationTemplate rows, else notifications.defaults), sent over
+the channel the recipient prefers."""
+
+from __future__ import annotations
+
+from django.template import Context, Template
+
+from .. import channels
+from ..defaults import default_templates
+from ..handlers import register
+from ..models import Channel, CustomerPreference, NotificationTemplate
+from .outbox import outbox_enqueue
+
+FALLBACK_LANGUAGE = "zh-hans"
+EMAIL_TOPIC = "notifications.email"
+
+
+def _candidates(event: str, language: str) -> list[tuple[str, str]]:
+    """Lookup order: this event in this language, any event (*) in it, then the same in Chinese."""
+    order = [(event, language), ("*", language), (event, FALLBACK_LANGUAGE), ("*", FALLBACK_LANGUAGE)]
+    return list(dict.fromkeys(order))
+
+
+def _template(event: str, language: str, channel: str):
+    candidates = _candidates(event, language)
+    rows = {
+        (t.event, t.language): t
+        for t in NotificationTemplate.objects.filter(
+            channel=channel,
+            is_active=True,
+            event__in={event, "*"},
+            language__in={language, FALLBACK_LANGUAGE},
+        )
+    }
+    defaults = {(t.event, t.language): t for t in default_templates() if t.channel == channel}
+    for source in (rows, defaults):
+        for key in candidates:
+            if key in source:
+                return source[key]
+    raise LookupError(f"no {channel} template for {event}")
+
+
+def message_render(*, event: str, language: str, channel: str, context: dict) -> tuple[str, str]:
+    """(subject, body) of the template for `event` in `language` on `channel`, rendered as plain
+    text (no HTML escaping)."""
+    template = _template(event, language, channel)
+    ctx = Context(context, autoescape=False)
+    subject = " ".join(Template(template.subject).render(ctx).split())
+    body = Template(template.body).render(ctx).strip() + "\n"
+    return subject, body
+
+
+def customer_channel(customer) -> str:
+    pref = CustomerPreference.objects.filter(customer=customer).values_list("channel", flat=True).first()
+    return pref or CustomerPreference.Choice.EMAIL
+
+
+def message_send(
+    *, event: str, language: str, context: dict, key: str, channel: str, email: str = "", phone: str = ""
+) -> str:
+    """Render and send one message; `key` makes its message id (the same on every re-send).
+    SMS falls back to email without a phone number. Returns the channel used, "" if none."""
+    if channel == Channel.SMS and phone:
+        _subject, text = message_render(event=event, language=language, channel=Channel.SMS, context=context)
+        channels.send_sms(phone=phone, text=text.strip(), key=key)
+        return Channel.SMS
+    if channel in {Channel.SMS, Channel.EMAIL} and email:
+        subject, body = message_render(event=event, language=language, channel=Channel.EMAIL, context=context)
+        channels.send_email(to=[email], subject=subject, body=body, key=key)
+        return Channel.EMAIL
+    return ""
+
+
+def email_enqueue(*, to: list[str], subject: str, body: str, key: str) -> None:
+    """An email composed by the caller (not from a case event), sent through the outbox in the
+    caller's transaction; `key` de-duplicates it and makes its Message-ID."""
+    outbox_enqueue(
+        topic=EMAIL_TOPIC, payload={"to": to, "subject": subject, "body": body, "key": key}, dedupe_key=key
+    )
+
+
+@register(EMAIL_TOPIC)
+def _deliver_email(payload: dict) -> bool:
+    channels.send_email(
+        to=payload["to"], subject=payload["subject"], body=payload["body"], key=payload["key"]
+    )
+    return True
