@@ -77,7 +77,7 @@ class SlaPolicy(BaseModel):
     first_response_hours = models.PositiveIntegerField(_("first response within (working hours)"))
     solution_hours = models.PositiveIntegerField(_("detailed solution within (working hours)"))
     warning_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of target)"),
+        _("warn at (percent of target)"),
         default=75,
         help_text=_("Staff are warned when this share of a target is used."),
     )
@@ -156,7 +156,7 @@ class SlaTarget(models.Model):
     clock = models.ForeignKey(CaseClock, on_delete=models.CASCADE, related_name="targets")
     kind = models.CharField(_("target"), max_length=20, choices=TargetKind.choices)
     target_minutes = models.PositiveIntegerField(_("target (working minutes)"))
-    warning_percent = models.PositiveSmallIntegerField(_("warn at (% of target)"))
+    warning_percent = models.PositiveSmallIntegerField(_("warn at (percent of target)"))
     state = models.CharField(_("state"), max_length=10, choices=TargetState.choices)
     segments = models.JSONField(_("running intervals"), default=list)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
