@@ -25,19 +25,22 @@ How to add a router (e.g. v1/cases.py), following v1/orders.py:
 8. Tests: returndesk/api/tests/ — add every new operation to test_authorization_matrix.py.
 """
 
-from ninja import NinjaAPI, Swagger
+from ninja import Swagger
 from ninja.renderers import JSONRenderer
 
 from .auth import DEFAULT_AUTH
 from .errors import install_exception_handlers
-from .v1 import catalog, orders
+from .openapi import ReturnDeskAPI
+from .v1 import cases, catalog, orders
 
 
 class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # Chinese as UTF-8 text, not as escapes
 
 
-api = NinjaAPI(
+# ReturnDeskAPI: a NinjaAPI whose OpenAPI document declares problems as application/problem+json
+# and the Idempotency-Key header (openapi.py).
+api = ReturnDeskAPI(
     title="ReturnDesk API",
     version="1",
     description="退货/售后管理系统接口 / Returns and after-sales API. See docs/api.md.",
@@ -51,3 +54,4 @@ install_exception_handlers(api)
 
 api.add_router("", catalog.router)
 api.add_router("", orders.router)
+api.add_router("", cases.router)

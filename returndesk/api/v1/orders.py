@@ -94,13 +94,16 @@ class OrderQuery(PageQuery):
 # --- output ---------------------------------------------------------------------------------
 
 
-class CustomerRef(Schema):
+# OpenAPI component names are the class names, one namespace for the whole API: a second
+# `CustomerRef` elsewhere (v1/cases.py has one with more fields) would silently replace this one
+# in the document. Hence the Order prefix.
+class OrderCustomerRef(Schema):
     id: UUID
     code: str
     name: str
 
 
-class ProductRef(Schema):
+class OrderProductRef(Schema):
     id: UUID
     sku: str
     name: str
@@ -110,7 +113,7 @@ class ProductRef(Schema):
 class OrderLineOut(Schema):
     id: UUID
     position: int
-    product: ProductRef
+    product: OrderProductRef
     quantity: int
     quantity_shipped: int
     unit_price: Money
@@ -140,7 +143,7 @@ class OrderOut(Schema):
     id: UUID
     channel: str
     number: str
-    customer: CustomerRef
+    customer: OrderCustomerRef
     currency: str
     placed_at: LocalDatetime
     paid_at: LocalDatetime | None
