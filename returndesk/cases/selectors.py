@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, pre
 
 from returndesk.accounts.roles import EXTERNAL_ROLES, STAFF_ROLES, Role
 from returndesk.policies.decisions import Decision
-from returndesk.sla.selectors import CaseSlaView, case_sla_view
+from returndesk.sla.selectors import CaseSlaView, case_ids_in_sla_state, case_sla_view
 
 from . import errors
 from .carriers import normalise_tracking
@@ -288,13 +288,14 @@ def case_list(
     tracking_number: str | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
+    sla_state: str | None = None,
 ) -> QuerySet[Case]:
     """The cases `user` may see (case_visible_to), narrowed by every filter given; with customer,
     assignee, team and the lines (order line, order, product, reason) in a fixed number of
     queries, whatever the page size. Line filters match a case with at least one such line:
     `reason_class`, `order_number`, `serial_number` (claimed on the case line, or sold on its
     order line). `phone`: the case's contact phone or the customer's; `tracking_number`: the
-    return or the outbound shipment; `created_from` / `created_to`: inclusive bounds."""
+    return or the outbound shipment; `created_from` / `created_to`: inclusive bounds; `sla_state`: sla.selectors.SlaState."""
     cases = case_visible_to(user).prefetch_related(case_lines_prefetch())
     exact = {"status": status, "type": type, "priority": priority, "channel": channel}
     cases = cases.filter(**{name: value for name, value in exact.items() if value})
@@ -322,6 +323,8 @@ def case_list(
         cases = cases.filter(created_at__gte=created_from)
     if created_to is not None:
         cases = cases.filter(created_at__lte=created_to)
+    if sla_state:
+        cases = cases.filter(id__in=case_ids_in_sla_state(sla_state))
     return cases
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from returndesk.core.calendar import CalendarOutOfRange, WorkingCalendar
@@ -173,3 +175,40 @@ def case_sla_view(case, *, now: datetime | None = None, language: str | None = N
     for deadline in deadlines:
         problem = problem or problem_message(deadline.problem, language)
     return CaseSlaView(policy_name=clock.policy_name, targets=views, deadlines=deadlines, problem=problem)
+
+
+class SlaState(models.TextChoices):
+    """How a case stands against its service-level targets, for lists and filters."""
+
+    BREACHED = "breached", "已超时 / Breached"
+    WARNING = "warning", "即将超时 / Due soon"
+    ON_TRACK = "on_track", "正常 / On track"
+    PAUSED = "paused", "暂停(等待客户) / Paused"
+    CANNOT_COMPUTE = "cannot_compute", "无法计算 / Cannot compute"
+
+
+def case_ids_in_sla_state(state: str, *, now: datetime | None = None):
+    """A subquery of case ids whose clock is in `state` at `now`: breached = a target recorded as
+    breached or running past its due time; warning = a running target past its warning time but
+    not yet due; on_track = a running target before its warning time and nothing breached;
+    paused = a target paused while waiting on the customer; cannot_compute = the working
+    calendar could not place the due time (see CaseClock.problem)."""
+    now = now or timezone.now()
+    running = Q(state=TargetState.RUNNING)
+    breached = Q(breached_at__isnull=False) | (running & Q(due_at__lt=now))
+    if state == SlaState.BREACHED:
+        targets = SlaTarget.objects.filter(breached)
+    elif state == SlaState.WARNING:
+        targets = SlaTarget.objects.filter(
+            running, warn_at__lte=now, due_at__gte=now, breached_at__isnull=True
+        )
+    elif state == SlaState.ON_TRACK:
+        late = SlaTarget.objects.filter(breached | (running & Q(warn_at__lte=now))).values("clock_id")
+        targets = SlaTarget.objects.filter(running, due_at__gte=now).exclude(clock_id__in=late)
+    elif state == SlaState.PAUSED:
+        targets = SlaTarget.objects.filter(state=TargetState.PAUSED)
+    elif state == SlaState.CANNOT_COMPUTE:
+        return CaseClock.objects.exclude(problem="").values("case_id")
+    else:
+        raise ValueError(f"unknown SLA state {state!r}")
+    return CaseClock.objects.filter(id__in=targets.values("clock_id")).values("case_id")

@@ -1,7 +1,7 @@
 """GET /cases: every filter returns exactly the expected cases, keyset pagination is stable, a
 page costs the same queries whatever its size, customers see only their own."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -139,12 +139,42 @@ def test_given_an_invalid_filter_when_listing_then_422_naming_it(staff, query, f
     assert {e["field"] for e in response.json()["errors"]} == {field}
 
 
-def test_given_the_sla_state_filter_when_listing_then_422_not_yet_available(staff):
-    response = staff.api(Role.SUPERVISOR).get("/cases?sla_state=breached")
+def test_given_a_case_on_the_sla_clock_when_listing_by_sla_state_then_it_moves_from_on_track_to_warning_to_breached(
+    staff,
+):
+    """The states come from the case's stored targets: before the earliest warning time on
+    track, between warning and due time due soon, after the due time breached."""
+    agent = staff.user(Role.AGENT)
+    x = make_customer(code="SLA-X")
+    with time_machine.travel(at(2, 9, 30), tick=False):
+        order = make_order(x, number="ORD-SLA", lines=[(make_product(), 1, "100.00")])
+        case = services.case_create(
+            actor=agent, customer=x, type="return_refund", channel="web",
+            lines=[{"order_line": order.lines.get(), "quantity": 1, "reason": "C02"}],
+        )  # fmt: skip
+    first = case.sla_clock.targets.order_by("due_at").first()
+    api = staff.api(Role.SUPERVISOR)
+
+    def listed(state, when):
+        with time_machine.travel(when, tick=False):
+            response = api.get(f"/cases?sla_state={state}")
+        assert response.status_code == 200
+        return [item["number"] for item in response.json()["items"]]
+
+    before_warning = first.warn_at - timedelta(minutes=1)
+    after_warning = first.warn_at + timedelta(minutes=1)
+    after_due = first.due_at + timedelta(minutes=1)
+    assert (listed("on_track", before_warning), listed("warning", before_warning)) == ([case.number], [])
+    assert (listed("warning", after_warning), listed("on_track", after_warning)) == ([case.number], [])
+    assert (listed("breached", after_due), listed("warning", after_due)) == ([case.number], [])
+    assert listed("paused", after_due) == []
+
+
+def test_given_an_unknown_sla_state_when_listing_then_422_naming_the_filter(staff):
+    response = staff.api(Role.SUPERVISOR).get("/cases?sla_state=late")
 
     assert response.status_code == 422
-    problem = response.json()
-    assert (problem["code"], problem["errors"][0]["field"]) == ("request.filter_unavailable", "sla_state")
+    assert [e["field"] for e in response.json()["errors"]] == ["sla_state"]
 
 
 def test_given_a_customer_when_listing_then_only_its_own_cases_whatever_the_filter(staff, cases):

@@ -48,6 +48,7 @@ from returndesk.catalog.selectors import customer_visible_to
 from returndesk.core.errors import DomainError
 from returndesk.core.i18n import both
 from returndesk.orders.selectors import order_lines_for_customer
+from returndesk.sla.selectors import SlaState
 
 from ..auth import roles_allowed
 from ..errors import problem
@@ -477,7 +478,7 @@ class CaseQuery(PageQuery):
     tracking_number: str | None = None
     created_from: DateOrTime | None = None
     created_to: DateOrTime | None = None
-    sla_state: str | None = None  # pending: refused until the sla app offers a state to filter on
+    sla_state: SlaState | None = None
 
 
 # The JSON type of each declared workflow input (cases.workflow names them, without types).
@@ -661,14 +662,8 @@ def _download_name(attachment) -> str:
 def case_list(request: HttpRequest, query: Query[CaseQuery]):
     """Cases, newest first, filtered. Staff see all; a customer or distributor its own.
     `created_from` / `created_to`: a date (the whole local day, inclusive) or a time with offset.
-    `serial`: claimed on a line or sold on its order line. `sla_state`: not yet available (422)."""
-    if query.sla_state is not None:
-        raise DomainError(
-            "request.filter_unavailable",
-            "按服务时效状态筛选尚未提供。",
-            "Filtering by SLA state is not available yet.",
-            fields={"sla_state": ("尚未提供。", "Not available yet.")},
-        )
+    `serial`: claimed on a line or sold on its order line. `sla_state`: breached, warning (due
+    soon), on_track, paused (waiting for the customer) or cannot_compute."""
     cases = selectors.case_list(
         user=request.auth,
         status=query.status,
@@ -683,6 +678,7 @@ def case_list(request: HttpRequest, query: Query[CaseQuery]):
         tracking_number=query.tracking_number,
         created_from=_local_bound(query.created_from, end=False),
         created_to=_local_bound(query.created_to, end=True),
+        sla_state=query.sla_state,
     )
     return keyset_page(cases, order="-created_at", query=query)
 
