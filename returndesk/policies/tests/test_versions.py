@@ -165,7 +165,7 @@ def test_given_an_administrator_when_a_window_is_added_in_the_admin_then_a_new_v
     latest = PolicyVersion.objects.order_by("-number").first()
     assert (latest.number, latest.published_by.username) == (before.number + 1, "admin")
     assert WindowRule("store", "consumer", "", 3, "working", False, "") in policy_of(latest).windows
-    assert latest.note == f"return window: {rule}"
+    assert latest.note == f"{ReturnWindowRule._meta.verbose_name}: {rule}"  # in the admin's language
 
 
 def test_given_a_staff_user_with_admin_access_but_not_an_administrator_when_editing_rules_then_not_allowed(
