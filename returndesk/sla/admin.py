@@ -104,6 +104,7 @@ class _ProblemWarningMixin:
 class SlaTargetInline(ReadOnlyTabularInline):
     model = SlaTarget
     fields = [
+        "round",
         "kind",
         "state",
         "target_minutes",
@@ -117,7 +118,7 @@ class SlaTargetInline(ReadOnlyTabularInline):
 
 @admin.register(CaseClock)
 class CaseClockAdmin(_ProblemWarningMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["case", "policy_name", "team", "problem", "updated_at"]
+    list_display = ["case", "policy_name", "team", "round", "problem", "updated_at"]
     list_filter = ["problem"]
     search_fields = ["case__number"]
     inlines = [SlaTargetInline]

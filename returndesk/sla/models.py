@@ -129,6 +129,11 @@ class CaseClock(BaseModel):
     )
     problem = models.CharField(_("cannot compute"), max_length=60, blank=True)
     problem_detail = models.CharField(_("problem detail"), max_length=300, blank=True)
+    round = models.PositiveSmallIntegerField(
+        _("review round"),
+        default=1,
+        help_text=_("A reopened case, or one whose rejection was overturned, is reviewed again."),
+    )
 
     class Meta:
         verbose_name = _("SLA clock")
@@ -136,6 +141,7 @@ class CaseClock(BaseModel):
         indexes = [
             models.Index(fields=["updated_at"], name="sla_clock_problem_idx", condition=~Q(problem="")),
         ]
+        constraints = [models.CheckConstraint(name="sla_clock_round_positive", condition=Q(round__gte=1))]
 
     def __str__(self) -> str:
         return f"{self.case_id} ({self.policy_name})"
@@ -149,11 +155,14 @@ class TargetState(models.TextChoices):
 
 
 class SlaTarget(models.Model):
-    """One target of a clock. `segments` are the intervals it ran ([start, end|null] ISO times);
-    due and warning times are derived from them and the working hours."""
+    """One target of a clock in one review round. `segments` are the intervals it ran, each with
+    the working periods in force while it ran ([start, end|null, [[from, until], ...]], ISO
+    times); due and warning times are derived from them. A new round (case reopened, rejection
+    overturned) adds new targets; those of earlier rounds stay as they ended."""
 
     id = models.BigAutoField(primary_key=True)
     clock = models.ForeignKey(CaseClock, on_delete=models.CASCADE, related_name="targets")
+    round = models.PositiveSmallIntegerField(_("review round"), default=1)
     kind = models.CharField(_("target"), max_length=20, choices=TargetKind.choices)
     target_minutes = models.PositiveIntegerField(_("target (working minutes)"))
     warning_percent = models.PositiveSmallIntegerField(_("warn at (percent of target)"))
@@ -170,9 +179,18 @@ class SlaTarget(models.Model):
     class Meta:
         verbose_name = _("SLA target")
         verbose_name_plural = _("SLA targets")
-        ordering = ["clock", "kind"]
+        ordering = ["clock", "round", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["clock", "kind"], name="sla_target_one_per_kind"),
+            models.UniqueConstraint(
+                fields=["clock", "round", "kind"], name="sla_target_one_per_kind_per_round"
+            ),
+            # Earlier rounds are over: at most one target of a kind is still counting.
+            models.UniqueConstraint(
+                fields=["clock", "kind"],
+                condition=Q(state__in=["running", "paused"]),
+                name="sla_target_one_open_per_kind",
+            ),
+            models.CheckConstraint(name="sla_target_round_positive", condition=Q(round__gte=1)),
             models.CheckConstraint(
                 name="sla_target_met_has_time", condition=~Q(state="met") | Q(met_at__isnull=False)
             ),
@@ -192,7 +210,7 @@ class SlaTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.clock_id} {self.kind}"
+        return f"{self.clock_id} {self.kind} #{self.round}"
 
 
 class TimeoutRule(models.Model):

@@ -21,6 +21,15 @@ PAUSE_STATUSES = frozenset({"awaiting_customer", "awaiting_return"})
 SOLUTION_PENDING_STATUSES = frozenset({"submitted", "awaiting_customer"})
 TERMINAL_STATUSES = frozenset({"closed", "cancelled"})
 CUSTOMER_SIDE_ROLES = frozenset({"customer", "distributor"})
+REVIEW_STATUS = "submitted"
+
+
+def starts_new_round(from_status: str, to_status: str) -> bool:
+    """Back in review after a decision (a closed case reopened, a rejection overturned on
+    appeal): a new review round with a fresh first response and solution target from then on.
+    A declined solution (awaiting customer → submitted) only resumes the round it belongs to."""
+    return to_status == REVIEW_STATUS and from_status not in SOLUTION_PENDING_STATUSES
+
 
 PRIORITY_CHOICES = [
     ("normal", "普通 / Normal"),

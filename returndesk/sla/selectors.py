@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from returndesk.core.calendar import CalendarOutOfRange, WorkingCalendar
@@ -15,7 +16,7 @@ from returndesk.core.i18n import pick
 from .models import CaseClock, CaseDeadline, DeadlineState, EscalationRule, SlaTarget, TargetState
 from .rules import RuleCode, TargetKind
 from .services import periods_for, segments_of
-from .worktime import WorkingTime
+from .worktime import Schedule
 
 # --- the scans: each an index range on a partial index (see the model indexes) ------------------
 
@@ -79,6 +80,7 @@ def duration_text(seconds: float | None) -> str:
 
 @dataclass(frozen=True)
 class TargetView:
+    round: int
     kind: str
     label: str  # "中文 / English"
     target_hours: float
@@ -118,33 +120,40 @@ class DeadlineView:
 @dataclass(frozen=True)
 class CaseSlaView:
     policy_name: str
-    targets: list[TargetView]
+    round: int  # 1, or more once the case came back to review (reopened, rejection overturned)
+    targets: list[TargetView]  # the current round's
+    earlier: list[TargetView]  # how the targets of earlier rounds ended, latest round first
     deadlines: list[DeadlineView]
     problem: str  # a message when something could not be computed ("" otherwise)
 
 
 def case_sla_view(case, *, now: datetime | None = None, language: str | None = None) -> CaseSlaView | None:
-    """Due times, working time left (or how late) per target, and the case's timeout deadlines.
-    None for a case without a clock (opened before SLA clocks existed)."""
+    """Due times, working time left (or how late) per target of the current round, how earlier
+    rounds ended, and the case's timeout deadlines. None for a case without a clock (opened
+    before SLA clocks existed)."""
     now = now or timezone.now()
     clock = CaseClock.objects.filter(case=case).first()
     if clock is None:
         return None
-    targets = sorted(clock.targets.all(), key=lambda t: TargetKind.values.index(t.kind))
+    targets = sorted(clock.targets.all(), key=lambda t: (-t.round, TargetKind.values.index(t.kind)))
     problem = problem_message(clock.problem, language)
-    worktime = None
+    schedule = None
     if any(t.state in {TargetState.RUNNING, TargetState.PAUSED} for t in targets):
-        worktime = WorkingTime(WorkingCalendar.load(), periods_for(clock.team_id))
+        schedule = Schedule(WorkingCalendar.load())
+    legacy_periods = cache(lambda: periods_for(clock.team_id))  # segments stored without hours
     views = []
     for target in targets:
         remaining = None
-        if worktime is not None and target.state in {TargetState.RUNNING, TargetState.PAUSED}:
+        if schedule is not None and target.state in {TargetState.RUNNING, TargetState.PAUSED}:
             try:
-                remaining = target.target_minutes * 60 - worktime.elapsed(segments_of(target), now)
+                remaining = target.target_minutes * 60 - schedule.elapsed(
+                    segments_of(target, legacy_periods), now
+                )
             except CalendarOutOfRange as exc:
                 problem = exc.message_in(language)
         views.append(
             TargetView(
+                round=target.round,
                 kind=target.kind,
                 label=TargetKind(target.kind).label,
                 target_hours=target.target_minutes / 60,
@@ -174,7 +183,14 @@ def case_sla_view(case, *, now: datetime | None = None, language: str | None = N
     ]
     for deadline in deadlines:
         problem = problem or problem_message(deadline.problem, language)
-    return CaseSlaView(policy_name=clock.policy_name, targets=views, deadlines=deadlines, problem=problem)
+    return CaseSlaView(
+        policy_name=clock.policy_name,
+        round=clock.round,
+        targets=[v for v in views if v.round == clock.round],
+        earlier=[v for v in views if v.round != clock.round],
+        deadlines=deadlines,
+        problem=problem,
+    )
 
 
 class SlaState(models.TextChoices):
@@ -188,25 +204,25 @@ class SlaState(models.TextChoices):
 
 
 def case_ids_in_sla_state(state: str, *, now: datetime | None = None):
-    """A subquery of case ids whose clock is in `state` at `now`: breached = a target recorded as
-    breached or running past its due time; warning = a running target past its warning time but
-    not yet due; on_track = a running target before its warning time and nothing breached;
-    paused = a target paused while waiting on the customer; cannot_compute = the working
-    calendar could not place the due time (see CaseClock.problem)."""
+    """A subquery of case ids whose clock is in `state` at `now`, judged on the current review
+    round (a reopened case starts afresh; earlier rounds stay on the case page and timeline):
+    breached = a target recorded as breached or running past its due time; warning = a running
+    target past its warning time but not yet due; on_track = a running target before its warning
+    time and nothing breached; paused = a target paused while waiting on the customer;
+    cannot_compute = the working calendar could not place the due time (CaseClock.problem)."""
     now = now or timezone.now()
+    current = SlaTarget.objects.filter(round=F("clock__round"))
     running = Q(state=TargetState.RUNNING)
     breached = Q(breached_at__isnull=False) | (running & Q(due_at__lt=now))
     if state == SlaState.BREACHED:
-        targets = SlaTarget.objects.filter(breached)
+        targets = current.filter(breached)
     elif state == SlaState.WARNING:
-        targets = SlaTarget.objects.filter(
-            running, warn_at__lte=now, due_at__gte=now, breached_at__isnull=True
-        )
+        targets = current.filter(running, warn_at__lte=now, due_at__gte=now, breached_at__isnull=True)
     elif state == SlaState.ON_TRACK:
-        late = SlaTarget.objects.filter(breached | (running & Q(warn_at__lte=now))).values("clock_id")
-        targets = SlaTarget.objects.filter(running, due_at__gte=now).exclude(clock_id__in=late)
+        late = current.filter(breached | (running & Q(warn_at__lte=now))).values("clock_id")
+        targets = current.filter(running, due_at__gte=now).exclude(clock_id__in=late)
     elif state == SlaState.PAUSED:
-        targets = SlaTarget.objects.filter(state=TargetState.PAUSED)
+        targets = current.filter(state=TargetState.PAUSED)
     elif state == SlaState.CANNOT_COMPUTE:
         return CaseClock.objects.exclude(problem="").values("case_id")
     else:

@@ -10,8 +10,9 @@ the problem, its due time stays empty, and `sla_recompute` fills it in once the 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import cached_property
 
 from django.db import transaction
@@ -38,8 +39,9 @@ from .rules import (
     TERMINAL_STATUSES,
     TargetKind,
     Unit,
+    starts_new_round,
 )
-from .worktime import Segment, WorkingTime, at_working_days
+from .worktime import HoursSegment, Period, Schedule, at_working_days, normalise_periods
 
 log = logging.getLogger(__name__)
 OPEN = (TargetState.RUNNING, TargetState.PAUSED)
@@ -124,7 +126,7 @@ def problem_code(exc: CalendarOutOfRange) -> str:
 
 
 class _Context:
-    """Loads the calendar and working hours once per call, and only if something is computed."""
+    """Loads the calendar and a team's working hours once per call, and only if needed."""
 
     def __init__(self, team_id) -> None:
         self.team_id = team_id
@@ -134,34 +136,64 @@ class _Context:
         return WorkingCalendar.load()
 
     @cached_property
-    def worktime(self) -> WorkingTime:
-        return WorkingTime(self.calendar, periods_for(self.team_id))
+    def periods(self) -> tuple[Period, ...]:
+        """The team's hours now in force: those a segment opened now runs on."""
+        return normalise_periods(periods_for(self.team_id))
+
+    @cached_property
+    def schedule(self) -> Schedule:
+        return Schedule(self.calendar)
 
 
 # --- segments -----------------------------------------------------------------------------------
 
 
-def segments_of(target: SlaTarget) -> list[Segment]:
-    return [(parse_datetime(start), parse_datetime(end) if end else None) for start, end in target.segments]
+def _hhmm(moment: time) -> str:
+    return moment.isoformat(timespec="seconds" if moment.second else "minutes")
+
+
+def segments_of(target: SlaTarget, default_periods: Callable[[], tuple[Period, ...]]) -> list[HoursSegment]:
+    """The intervals the target ran, each with the working periods it ran on. Segments stored
+    before the hours were kept per segment ([start, end]) take `default_periods()`: the clock
+    team's hours, as they were counted until then."""
+    segments = []
+    for start, end, *hours in target.segments:
+        periods = (
+            normalise_periods((time.fromisoformat(a), time.fromisoformat(b)) for a, b in hours[0])
+            if hours
+            else default_periods()
+        )
+        segments.append((parse_datetime(start), parse_datetime(end) if end else None, periods))
+    return segments
 
 
 def _iso(moment: datetime) -> str:
     return timezone.localtime(moment).isoformat()
 
 
-def _store(target: SlaTarget, segments: list[Segment]) -> None:
-    target.segments = [[_iso(start), _iso(end) if end else None] for start, end in segments]
+def _store(target: SlaTarget, segments: list[HoursSegment]) -> None:
+    target.segments = [
+        [_iso(start), _iso(end) if end else None, [[_hhmm(a), _hhmm(b)] for a, b in periods]]
+        for start, end, periods in segments
+    ]
 
 
-def _close(target: SlaTarget, at: datetime) -> None:
-    segments = segments_of(target)
+def _open(target: SlaTarget, at: datetime, ctx: _Context) -> None:
+    """Start a running interval on the team's hours now in force."""
+    _store(target, [*segments_of(target, lambda: ctx.periods), (at, None, ctx.periods)])
+    target.state = TargetState.RUNNING
+
+
+def _close(target: SlaTarget, at: datetime, ctx: _Context) -> None:
+    segments = segments_of(target, lambda: ctx.periods)
     if segments and segments[-1][1] is None:
-        segments[-1] = (segments[-1][0], max(at, segments[-1][0]))
+        start, _end, periods = segments[-1]
+        segments[-1] = (start, max(at, start), periods)
         _store(target, segments)
 
 
-def _finish(target: SlaTarget, state: str, at: datetime) -> None:
-    _close(target, at)
+def _finish(target: SlaTarget, state: str, at: datetime, ctx: _Context) -> None:
+    _close(target, at, ctx)
     target.state = state
     if state == TargetState.MET:
         target.met_at = at
@@ -169,26 +201,28 @@ def _finish(target: SlaTarget, state: str, at: datetime) -> None:
         target.stopped_at = at
 
 
-def _compute(target: SlaTarget, worktime: WorkingTime) -> None:
-    """Due and warning times of a running target; the overrun of a finished one."""
-    segments = segments_of(target)
+def _compute(target: SlaTarget, ctx: _Context) -> None:
+    """Due and warning times of a running target; the overrun of a finished one. Each segment
+    counts on the hours it ran on, the rest of the target on those of the open segment."""
+    segments = segments_of(target, lambda: ctx.periods)
+    schedule = ctx.schedule
     total = target.target_minutes * 60
     if target.state == TargetState.RUNNING:
-        target.due_at = worktime.instant_reached(segments, total)
+        target.due_at = schedule.instant_reached(segments, total)
         if target.warned_at is None:
-            target.warn_at = worktime.instant_reached(segments, total * target.warning_percent / 100)
+            target.warn_at = schedule.instant_reached(segments, total * target.warning_percent / 100)
     elif target.state == TargetState.PAUSED:
         target.due_at = target.warn_at = None
     else:
         end = target.met_at or target.stopped_at
-        target.overrun_seconds = int(max(0, worktime.elapsed(segments, end) - total))
+        target.overrun_seconds = int(max(0, schedule.elapsed(segments, end) - total))
 
 
 def _recompute(clock: CaseClock, targets: list[SlaTarget], ctx: _Context) -> None:
     """All of a clock's targets: the clock's problem is cleared only when none is left."""
     try:
         for target in targets:
-            _compute(target, ctx.worktime)
+            _compute(target, ctx)
     except CalendarOutOfRange as exc:
         for target in targets:
             if target.state == TargetState.RUNNING:
@@ -200,9 +234,31 @@ def _recompute(clock: CaseClock, targets: list[SlaTarget], ctx: _Context) -> Non
 
 
 def _save(clock: CaseClock, targets: list[SlaTarget]) -> None:
-    clock.save(update_fields=["policy", "policy_name", "team", "problem", "problem_detail", "updated_at"])
+    """Targets in list order: those a new round closes out before the round's new ones (the
+    constraint allows one open target per kind)."""
+    clock.save(
+        update_fields=["policy", "policy_name", "team", "round", "problem", "problem_detail", "updated_at"]
+    )
     for target in targets:
         target.save()
+
+
+def _round_targets(
+    clock: CaseClock, resolved: ResolvedPolicy, at: datetime, ctx: _Context
+) -> list[SlaTarget]:
+    """Both targets of the clock's current round, running from `at` on the team's hours."""
+    targets = []
+    for kind in TargetKind.values:
+        target = SlaTarget(
+            clock=clock,
+            round=clock.round,
+            kind=kind,
+            target_minutes=resolved.minutes(kind),
+            warning_percent=resolved.warning_percent,
+        )
+        _open(target, at, ctx)
+        targets.append(target)
+    return targets
 
 
 # --- clocks: called by the cases services -------------------------------------------------------
@@ -214,18 +270,8 @@ def clock_start(*, case, at: datetime) -> CaseClock:
     clock = CaseClock.objects.create(
         case=case, policy=resolved.policy, policy_name=resolved.name, team_id=case.team_id
     )
-    targets = [
-        SlaTarget(
-            clock=clock,
-            kind=kind,
-            target_minutes=resolved.minutes(kind),
-            warning_percent=resolved.warning_percent,
-            state=TargetState.RUNNING,
-            segments=[[_iso(at), None]],
-        )
-        for kind in TargetKind.values
-    ]
     ctx = _Context(case.team_id)
+    targets = _round_targets(clock, resolved, at, ctx)
     _recompute(clock, targets, ctx)
     SlaTarget.objects.bulk_create(targets)
     if clock.problem:
@@ -237,8 +283,10 @@ def clock_start(*, case, at: datetime) -> CaseClock:
 def clock_on_transition(*, case, from_status: str, to_status: str, at: datetime, actor_role: str) -> None:
     """Follow a status change: staff acting is the first response; leaving review with an
     accepted solution or a decision meets the solution target; waiting for the customer pauses
-    the clock and coming back resumes it; a closed or cancelled case stops what is left. Timeout
-    deadlines of the old state are cancelled and those of the new state armed."""
+    the clock and coming back resumes it; a closed or cancelled case stops what is left. Coming
+    back to review after a decision (reopened, rejection overturned) starts a new round: fresh
+    targets from `at` under the policy that now applies; earlier rounds keep how they ended.
+    Timeout deadlines of the old state are cancelled and those of the new state armed."""
     ctx = _Context(case.team_id)
     _follow_deadlines(case, to_status, at, ctx)
     clock = CaseClock.objects.filter(case=case).first()
@@ -246,20 +294,27 @@ def clock_on_transition(*, case, from_status: str, to_status: str, at: datetime,
         return
     targets = list(clock.targets.all())
     open_targets = [t for t in targets if t.state in OPEN]
+    new_round = starts_new_round(from_status, to_status)
     for target in open_targets:
-        if target.kind == TargetKind.FIRST_RESPONSE and actor_role not in CUSTOMER_SIDE_ROLES:
-            _finish(target, TargetState.MET, at)
+        if new_round:  # rounds never overlap (today a decision has already met both targets)
+            _finish(target, TargetState.STOPPED, at, ctx)
+        elif target.kind == TargetKind.FIRST_RESPONSE and actor_role not in CUSTOMER_SIDE_ROLES:
+            _finish(target, TargetState.MET, at, ctx)
         elif to_status in TERMINAL_STATUSES:
-            _finish(target, TargetState.STOPPED, at)
+            _finish(target, TargetState.STOPPED, at, ctx)
         elif target.kind == TargetKind.SOLUTION and to_status not in SOLUTION_PENDING_STATUSES:
-            _finish(target, TargetState.MET, at)
+            _finish(target, TargetState.MET, at, ctx)
         elif to_status in PAUSE_STATUSES and target.state == TargetState.RUNNING:
-            _close(target, at)
+            _close(target, at, ctx)
             target.state = TargetState.PAUSED
         elif to_status not in PAUSE_STATUSES and target.state == TargetState.PAUSED:
-            target.segments = [*target.segments, [_iso(at), None]]
-            target.state = TargetState.RUNNING
-    if open_targets or clock.problem:
+            _open(target, at, ctx)
+    if new_round:
+        resolved = policy_for(priority=case.priority, customer_type=case.customer.type)
+        clock.policy, clock.policy_name, clock.team_id = resolved.policy, resolved.name, case.team_id
+        clock.round += 1
+        targets += _round_targets(clock, resolved, at, ctx)
+    if open_targets or new_round or clock.problem:
         _recompute(clock, targets, ctx)
         _save(clock, targets)
 
@@ -270,24 +325,36 @@ def clock_on_response(*, case, at: datetime) -> None:
     targets = list(clock.targets.all()) if clock else []
     first = [t for t in targets if t.kind == TargetKind.FIRST_RESPONSE and t.state in OPEN]
     if first:
-        _finish(first[0], TargetState.MET, at)
-        _recompute(clock, targets, _Context(case.team_id))
+        ctx = _Context(case.team_id)
+        _finish(first[0], TargetState.MET, at, ctx)
+        _recompute(clock, targets, ctx)
         _save(clock, targets)
 
 
 def clock_refresh(*, case, at: datetime) -> None:
-    """Priority, tier or team changed: open targets take the policy that now applies and the
-    team's working hours (applied to the whole running time so far); elapsed time is kept."""
+    """Priority, tier or team changed: open targets take the policy that now applies; elapsed
+    time is kept. Time already run stays counted on the hours it ran on; a running target counts
+    on from `at` on the hours now in force for the case's team (issue 7), so a move to a team
+    with other hours moves only the remainder (and the due and warning times with it)."""
     clock = CaseClock.objects.filter(case=case).first()
     if clock is None:
         return
+    before, ctx = _Context(clock.team_id), _Context(case.team_id)
     resolved = policy_for(priority=case.priority, customer_type=case.customer.type)
     clock.policy, clock.policy_name, clock.team_id = resolved.policy, resolved.name, case.team_id
     targets = list(clock.targets.all())
-    for target in (t for t in targets if t.state in OPEN):
-        target.target_minutes = resolved.minutes(target.kind)
-        target.warning_percent = resolved.warning_percent
-    _recompute(clock, targets, _Context(case.team_id))
+    for target in targets:
+        segments = segments_of(target, lambda: before.periods)
+        if target.state == TargetState.RUNNING and segments[-1][2] != ctx.periods:
+            start, _end, periods = segments.pop()
+            if at > start:
+                segments.append((start, at, periods))
+            segments.append((max(at, start), None, ctx.periods))
+        _store(target, segments)  # stored with their hours: later counts never use the new team's
+        if target.state in OPEN:
+            target.target_minutes = resolved.minutes(target.kind)
+            target.warning_percent = resolved.warning_percent
+    _recompute(clock, targets, ctx)
     _save(clock, targets)
 
 

@@ -6,7 +6,10 @@ calendar does not know raise `CalendarOutOfRange`; nothing here guesses.
 
 Running time is kept as segments: [(start, end or None), ...], the intervals during which a clock
 ran. Pausing closes a segment without computing anything, so a clock can always be recomputed
-later from its segments (e.g. once an administrator enters next year's holidays).
+later from its segments (e.g. once an administrator enters next year's holidays). A clock's
+segments each carry the working periods in force while they ran (`HoursSegment`): a case moved to
+a team with other hours keeps the time it already ran as it was counted, and only what follows
+the move is counted on the new hours (`Schedule`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from returndesk.core.calendar import WorkingCalendar
 
 Period = tuple[time, time]
 Segment = tuple[datetime, datetime | None]
+HoursSegment = tuple[datetime, datetime | None, tuple[Period, ...]]
 
 DEFAULT_PERIODS: tuple[Period, ...] = ((time(9, 0), time(12, 0)), (time(13, 30), time(18, 0)))
 # A target of a year of working time is a configuration error, not a deadline.
@@ -97,15 +101,45 @@ class WorkingTime:
     def instant_reached(self, segments: Sequence[Segment], seconds: float) -> datetime | None:
         """When the clock's running time reaches `seconds`: inside a closed segment, or projected
         forward from the open one; None while paused short of it (it depends on the resume)."""
-        consumed = 0.0
-        for start, end in segments:
-            if end is None:
-                return self.add(start, seconds - consumed)
-            span = self.between(start, end)
-            if consumed + span >= seconds:
-                return self.add(start, seconds - consumed)
-            consumed += span
-        return None
+        return _instant_reached([(start, end, self) for start, end in segments], seconds)
+
+
+class Schedule:
+    """Working time over segments that each carry their own working periods (`HoursSegment`),
+    all on one calendar."""
+
+    def __init__(self, calendar: WorkingCalendar, tz=None):
+        self.calendar = calendar
+        self.tz = tz
+        self._by_periods: dict[tuple[Period, ...], WorkingTime] = {}
+
+    def of(self, periods: Sequence[Period]) -> WorkingTime:
+        key = normalise_periods(periods)
+        if key not in self._by_periods:
+            self._by_periods[key] = WorkingTime(self.calendar, key, tz=self.tz)
+        return self._by_periods[key]
+
+    def elapsed(self, segments: Sequence[HoursSegment], now: datetime) -> float:
+        """Working seconds the clock ran up to `now`, each segment on its own hours."""
+        return sum(self.of(periods).between(start, end or now) for start, end, periods in segments)
+
+    def instant_reached(self, segments: Sequence[HoursSegment], seconds: float) -> datetime | None:
+        """As `WorkingTime.instant_reached`; the remainder is projected on the open segment's hours."""
+        return _instant_reached([(start, end, self.of(periods)) for start, end, periods in segments], seconds)
+
+
+def _instant_reached(
+    segments: Sequence[tuple[datetime, datetime | None, WorkingTime]], seconds: float
+) -> datetime | None:
+    consumed = 0.0
+    for start, end, worktime in segments:
+        if end is None:
+            return worktime.add(start, seconds - consumed)
+        span = worktime.between(start, end)
+        if consumed + span >= seconds:
+            return worktime.add(start, seconds - consumed)
+        consumed += span
+    return None
 
 
 def at_working_days(calendar: WorkingCalendar, start: datetime, days: int, tz=None) -> datetime:

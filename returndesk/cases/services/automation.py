@@ -180,6 +180,7 @@ def case_sla_alert(*, target_id: int, case_id, kind: str, now: datetime | None =
         sla_services.target_mark(target=target, kind=kind, at=now)
         data = {
             "target": target.kind,
+            "round": target.round,  # a reopened case's targets warn and escalate afresh
             "due_at": _iso(target.due_at),
             "target_hours": target.target_minutes / 60,
             "policy": target.clock.policy_name,

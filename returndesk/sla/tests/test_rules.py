@@ -11,6 +11,7 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY
 
 from returndesk.cases.models import CaseType, Priority, Status
+from returndesk.cases.workflow import TRANSITIONS
 from returndesk.sla import rules
 from returndesk.sla.models import SlaPolicy, TimeoutRule, WorkingHours
 from returndesk.sla.services import periods_for, policy_for, rule_config
@@ -23,6 +24,14 @@ def test_given_the_sla_rules_when_compared_with_the_cases_declarations_then_ever
         assert spec.starts_on <= statuses | {"created"}
         assert spec.case_types is None or spec.case_types <= set(CaseType.values)
     assert rules.PAUSE_STATUSES | rules.SOLUTION_PENDING_STATUSES | rules.TERMINAL_STATUSES <= statuses
+    assert rules.REVIEW_STATUS in statuses
+
+
+def test_given_the_workflow_table_when_asking_which_moves_start_a_review_round_then_reopen_and_overturn_only():
+    starting = {
+        t.action for t in TRANSITIONS for source in t.sources if rules.starts_new_round(source, t.target)
+    }
+    assert starting == {"reopen", "overturn_rejection"}  # declining a solution resumes the round
     assert rules.PRIORITY_CHOICES == Priority.choices
     assert set(rules.RULE_DEFAULTS) == set(rules.RULES) == set(rules.RuleCode.values)
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from returndesk.core.calendar import CalendarOutOfRange, WorkingCalendar
-from returndesk.sla.worktime import WorkingTime, at_working_days, normalise_periods
+from returndesk.sla.worktime import Schedule, WorkingTime, at_working_days, normalise_periods
 
 SH = ZoneInfo("Asia/Shanghai")
 HOURS = 3600
@@ -82,6 +82,18 @@ def test_given_a_paused_clock_when_finding_the_due_instant_then_unknown_until_it
     resumed = [*segments, (at(11, 25, 9), None)]
     assert wt.instant_reached(resumed, 4 * HOURS) == at(11, 25, 11)
     assert wt.elapsed(resumed, at(11, 25, 14)) == 2 * HOURS + 3 * HOURS + 0.5 * HOURS
+
+
+def test_given_segments_on_different_hours_when_measured_then_each_counts_on_its_own_hours():
+    all_day, afternoon = ((time(9, 0), time(18, 0)),), ((time(13, 0), time(17, 0)),)
+    schedule = Schedule(WorkingCalendar({}, set()), tz=SH)
+    segments = [(at(11, 23, 9), at(11, 23, 11), all_day), (at(11, 23, 11), None, afternoon)]
+
+    assert schedule.elapsed(segments, at(11, 23, 14)) == 2 * HOURS + 1 * HOURS  # 11–13 is not B's time
+    assert schedule.instant_reached(segments, 1 * HOURS) == at(11, 23, 10)  # inside the closed segment
+    assert schedule.instant_reached(segments, 8 * HOURS) == at(11, 24, 15)  # 2 h + Mon 13–17 + Tue 13–15
+    paused = [(at(11, 23, 9), at(11, 23, 11), all_day)]
+    assert schedule.instant_reached(paused, 4 * HOURS) is None
 
 
 def test_given_three_working_days_after_national_day_eve_when_computed_then_lands_on_make_up_saturday():
