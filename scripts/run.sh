@@ -33,10 +33,8 @@ trap 'exit 143' TERM
 huey_pid=$!
 # Gunicorn runs as a job of this shell (not exec'd, not a plain foreground child) so that `wait`
 # returns on a signal and the trap can stop both processes; its output still goes to this terminal.
-# No control socket: gunicorn 27 would otherwise create ~/.gunicorn/gunicorn.ctl, shared by every
-# instance of the same user.
-.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" --workers 3 --access-logfile - \
-    --no-control-socket &
+# Workers, access log and no control socket: config/gunicorn.py, which `make bench` serves with too.
+.venv/bin/gunicorn config.wsgi:application -c config/gunicorn.py --bind "127.0.0.1:${PORT}" &
 gunicorn_pid=$!
 echo "run.sh: ReturnDesk on http://127.0.0.1:${PORT}/ (huey pid ${huey_pid}, gunicorn pid ${gunicorn_pid}); Ctrl-C stops both"
 

@@ -14,10 +14,13 @@ and a customer. Every answer must:
   repeated, marked `Idempotent-Replayed: true` (api/idempotency.py).
 
 Path parameters are often replaced by the ids of records that exist (products, customers, orders,
-cases of several statuses), so the success answers are checked too, not only 404s. The choice is
-a function of the generated value, and hypothesis runs derandomized with few examples: the test
-is reproducible and takes well under a minute. The database is the test's transaction (pytest-
-django `db`); records written by earlier examples stay visible to later ones.
+cases of several statuses, an attachment), so the success answers are checked too, not only
+404s; two examples in three are sent as the staff user, the rest as the customer. Both choices
+are functions of the generated values, and hypothesis runs derandomized with a fixed seed and
+few examples per operation (schemathesis's coverage phase, hundreds of boundary cases per
+operation, is left out for time): the test is reproducible and takes 30–60 s on two cores. The
+database is the test's transaction (pytest-django `db`); records written by earlier examples stay
+visible to later ones.
 """
 
 from __future__ import annotations
@@ -109,10 +112,11 @@ def _use_known_records(case) -> None:
 
 def _seed_cases(*, customer_user, customer, orders) -> list[str]:
     """Cases in different statuses (submitted, awaiting the customer, awaiting the return),
-    opened and moved through the real services, so the case operations answer real records."""
+    opened and moved through the real services, so the case operations answer real records; the
+    last one gets a photo (KNOWN["attachment_id"])."""
     from returndesk.cases import services
     from returndesk.cases.models import Status
-    from returndesk.cases.tests.helpers import open_case
+    from returndesk.cases.tests.helpers import add_photo, open_case
 
     agent = make_user(Role.AGENT)
     ids = []
@@ -125,6 +129,7 @@ def _seed_cases(*, customer_user, customer, orders) -> list[str]:
         if steps >= 2:
             services.case_confirm_solution(case=case, actor=customer_user)
         ids.append(str(case.pk))
+    KNOWN["attachment_id"] = [str(add_photo(case, customer_user).pk)]
     return ids
 
 

@@ -73,8 +73,25 @@ def case_transition(
             case=locked, from_status=from_status, to_status=locked.status, at=timezone.now(),
             actor_role=actor_role(actor),
         )  # fmt: skip
-    case.refresh_from_db()
+    _refresh_from(case, locked)
     return locked
+
+
+def _refresh_from(case: Case, current: Case) -> None:
+    """Bring the caller's copy up to date from the row the transition has just saved: what
+    `case.refresh_from_db()` would read, without reading it again (one query less per action).
+    Nothing else writes the case row inside the transition (effects change `locked` only)."""
+    case._prefetched_objects_cache = {}
+    for field in Case._meta.concrete_fields:
+        setattr(case, field.attname, getattr(current, field.attname))
+        if field.is_relation:
+            if field.is_cached(current):
+                field.set_cached_value(case, field.get_cached_value(current))
+            elif field.is_cached(case):
+                field.delete_cached_value(case)
+    for relation in Case._meta.related_objects:
+        if relation.is_cached(case):
+            relation.delete_cached_value(case)
 
 
 def _transition(case: Case, action: str) -> Transition:
@@ -118,6 +135,8 @@ def _check_inputs(transition: Transition, inputs: dict) -> None:
 
 
 def guard_failures(case: Case, transition: Transition) -> list:
+    if not transition.guards:
+        return []  # most transitions have none: no need to read the settings row (a query)
     settings = CaseSettings.current()
     failures = []
     for guard in transition.guards:
