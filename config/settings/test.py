@@ -13,6 +13,9 @@ HUEY = {"huey_class": "huey.MemoryHuey", "name": "returndesk-test", "immediate":
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="returndesk-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)  # one per process; don't litter /tmp
+# WhiteNoise warns on every request handler when STATIC_ROOT is missing; tests never collect static.
+STATIC_ROOT = tempfile.mkdtemp(prefix="returndesk-static-")
+atexit.register(shutil.rmtree, STATIC_ROOT, ignore_errors=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
