@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "returndesk.policies",
     "returndesk.cases",
     "returndesk.sla",
+    "returndesk.inventory",
     "returndesk.notifications",
     "returndesk.desk",
     "returndesk.api",
