@@ -78,8 +78,14 @@ def _detail(event, language: str) -> str:
         ("amount", "退款金额", "Refund amount"),
         ("tracking_number", "运单号", "Tracking number"),
         ("answer", "答复", "Answer"),
+        # exchanges and repairs (issue #5)
+        ("amount_due", "需补差价(请付款后我们再发货)", "Price difference to pay (we ship once it is paid)"),
+        ("amount_paid", "已收到差价", "Price difference received"),
+        ("credit_amount", "应退还您的差价", "Price difference due back to you"),
+        ("quote_total", "维修报价", "Repair quote"),
+        ("diagnosis", "检测结论", "Diagnosis"),
     ):
-        if data.get(key):
+        if data.get(key) and data[key] != "0.00":  # no "difference: 0.00" lines
             value = pick(data[key], language) if data.get("rule") else data[key]  # system texts are "zh / en"
             parts.append(f"{en if language == 'en' else zh}: {value}")
     return "\n".join(parts)

@@ -1,23 +1,32 @@
 """Every write of the cases domain. Interfaces (API, pages, commands, tasks) call only these."""
 
+from . import repair as _repair_effects  # noqa: F401 - registers the repair steps' effects
+from .acceptance import case_open_from_findings
 from .actions import (
+    case_accept_quote,
     case_answer,
     case_appeal,
     case_approve,
+    case_arrange_exchange,
     case_cancel,
     case_close,
     case_confirm_cause,
+    case_confirm_payment,
     case_confirm_solution,
+    case_decline_quote,
     case_decline_solution,
+    case_diagnose,
     case_finish_repair,
     case_gm_approve,
     case_gm_reject,
     case_overturn_rejection,
+    case_quote_repair,
     case_receive,
     case_record_inspection,
     case_refund,
     case_reject,
     case_reopen,
+    case_return_unrepaired,
     case_schedule_visit,
     case_ship_back,
     case_ship_replacement,
@@ -27,35 +36,45 @@ from .actions import (
 from .attachments import attachment_add
 from .automation import case_fire_deadline, case_record_carrier_delivery, case_sla_alert
 from .creation import case_create
+from .exchange import case_exchange_settle_credit
 from .housekeeping import case_add_note, case_assign, case_set_priority
 from .policy import case_policy_override, case_waive_evidence
 from .transitions import case_transition
 
 __all__ = [
     "attachment_add",
+    "case_accept_quote",
     "case_add_note",
     "case_answer",
     "case_appeal",
     "case_approve",
+    "case_arrange_exchange",
     "case_assign",
     "case_cancel",
     "case_close",
     "case_confirm_cause",
+    "case_confirm_payment",
     "case_confirm_solution",
     "case_create",
+    "case_decline_quote",
     "case_decline_solution",
+    "case_diagnose",
+    "case_exchange_settle_credit",
     "case_finish_repair",
     "case_fire_deadline",
     "case_gm_approve",
     "case_gm_reject",
+    "case_open_from_findings",
     "case_overturn_rejection",
     "case_policy_override",
+    "case_quote_repair",
     "case_receive",
     "case_record_carrier_delivery",
     "case_record_inspection",
     "case_refund",
     "case_reject",
     "case_reopen",
+    "case_return_unrepaired",
     "case_schedule_visit",
     "case_set_priority",
     "case_ship_back",
