@@ -55,6 +55,7 @@ from ..errors import problem
 from ..etag import if_match_version, set_etag, stale_as_precondition_failed
 from ..pagination import PageQuery, keyset_page
 from ..schemas import DatetimeIn, InputSchema, LocalDatetime, Money, with_problems
+from .goods_inputs import GOODS_INPUT_TYPES
 
 router = Router(tags=["cases"])
 
@@ -504,6 +505,8 @@ INPUT_TYPES: dict[str, Any] = {
     "result": str,
     "findings": str,
     "visit_at": DatetimeIn,
+    # exchanges, repairs and acceptance findings (issue #5; docs/exchanges-repairs.md)
+    **GOODS_INPUT_TYPES,
 }
 # Where one input name means different things in different actions.
 ACTION_INPUT_TYPES: dict[tuple[str, str], Any] = {
@@ -542,7 +545,7 @@ def _input_schema(action: str, transitions: list[Transition]) -> type[InputSchem
 
 # --- helpers --------------------------------------------------------------------------------
 
-_LINE_FIELD = re.compile(r"^lines\[(\d+)\]")
+_LINE_FIELD = re.compile(r"^(lines|replacements|parts|issues)\[(\d+)\]")
 _KEY_FIELD = re.compile(r"\[([^\]]+)\]")
 
 
@@ -555,7 +558,7 @@ def body_paths() -> Iterator[None]:
     except DomainError as exc:
 
         def path(name: str) -> str:
-            name = _LINE_FIELD.sub(lambda m: f"lines.{int(m.group(1)) - 1}", name)
+            name = _LINE_FIELD.sub(lambda m: f"{m.group(1)}.{int(m.group(2)) - 1}", name)
             return _KEY_FIELD.sub(r".\1", name)
 
         exc.fields = {path(name): message for name, message in exc.fields.items()}
@@ -626,6 +629,10 @@ CUSTOMER_EVENT_DATA = frozenset(
     {
         "text", "solution", "carrier", "tracking_number", "amount", "reason", "alternative",
         "answer", "visit_at", "technician", "result", "findings", "name", "kind", "size",
+        # exchanges, repairs and acceptance (issue #5)
+        "replacements", "price_difference", "amount_due", "payment_request", "credit_amount", "amount_paid",
+        "replacement_serials", "diagnosis", "fault", "coverage", "exclusion", "warranty", "warranty_until",
+        "quote", "quote_total", "parts_amount", "labour_amount", "outcome", "issues", "case_number",
     }
 )  # fmt: skip
 
