@@ -43,7 +43,6 @@ from .data import (
     DISTRIBUTORS,
     DISTRICTS,
     DROPPED_CAUSE,
-    FINDINGS,
     KBM,
     KEY_ACCOUNTS,
     LAPTOPS,
@@ -60,6 +59,7 @@ from .data import (
     _demo_png,
     planned_cases,
 )
+from .exchanges_repairs import GOODS_ACTIONS, demo_stock
 
 
 class _Builder:
@@ -88,6 +88,7 @@ class _Builder:
         self._customers()
         self._users()
         self._orders()
+        demo_stock(self)  # exchanges reserve replacements from it (issue #5)
         self._cases()
 
     # --- master data -------------------------------------------------------------------------
@@ -367,7 +368,8 @@ class _Builder:
             case = self._open(plan, index)
             case = self._housekeeping(case, plan)
             for action in path:
-                case = getattr(self, f"_{action}")(case, plan)
+                step = GOODS_ACTIONS.get(action) or getattr(type(self), f"_{action}")  # exchanges_repairs.py
+                case = step(self, case, plan)
 
     def _pick(self, plan: Plan) -> tuple[Customer, OrderLine | None]:
         """The next customer of the plan's kind (round robin) with a delivered order line of a
@@ -601,20 +603,8 @@ class _Builder:
         note = "冲减应收账款" if case.customer.type == CustomerType.DISTRIBUTOR else "原路退回"
         return cs.case_refund(case=case, actor=self.users["finance"], reference=reference, note=note)
 
-    def _ship_replacement(self, case, plan):
-        return cs.case_ship_replacement(
-            case=case, actor=self.users["warehouse"], carrier="JD", tracking_number=self._tracking("JD")
-        )
-
     def _start_repair(self, case, plan):
         return cs.case_start_repair(case=case, actor=self.users["qc"], note="已拆机检测,等待备件后维修。")
-
-    def _finish_repair(self, case, plan):
-        result = {"Q01": "更换主板,烤机 24 小时测试通过", "Q03": "更换键盘排线与按键模块,功能测试通过"}
-        return cs.case_finish_repair(
-            case=case, actor=self.users["qc"], result=result.get(plan.reason, "更换故障部件,测试通过"),
-            carrier="SF", tracking_number=self._tracking("SF"),
-        )  # fmt: skip
 
     def _answer(self, case, plan):
         answer = next(a for q, a in CONSULTATIONS if q == case.description)
@@ -627,13 +617,6 @@ class _Builder:
             case=case, actor=self.users["agent2"], visit_at=visit + timedelta(days=2),
             technician="技术支持工程师 王磊",
         )  # fmt: skip
-
-    def _record_inspection(self, case, plan):
-        if plan.story == "issues":
-            return cs.case_record_inspection(
-                case=case, actor=self.users["qc"], result="issues_found", findings=FINDINGS.format(qty=30)
-            )
-        return cs.case_record_inspection(case=case, actor=self.users["qc"], result="passed")
 
     def _reject(self, case, plan):
         reason, alternative = REJECTIONS[plan.story]
