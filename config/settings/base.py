@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "returndesk.cases",
     "returndesk.sla",
     "returndesk.inventory",
+    "returndesk.followups",
     "returndesk.notifications",
     "returndesk.desk",
     "returndesk.api",
