@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "returndesk.exchanges",
     "returndesk.repairs",
     "returndesk.acceptance",
+    "returndesk.followups",
     "returndesk.notifications",
     "returndesk.desk",
     "returndesk.api",

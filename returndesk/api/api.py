@@ -31,7 +31,7 @@ from ninja.renderers import JSONRenderer
 from .auth import DEFAULT_AUTH
 from .errors import install_exception_handlers
 from .openapi import ReturnDeskAPI
-from .v1 import acceptance, cases, catalog, exchanges, orders, repairs
+from .v1 import acceptance, cases, catalog, exchanges, followups, orders, repairs
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -58,3 +58,4 @@ api.add_router("", cases.router)
 api.add_router("", exchanges.router)
 api.add_router("", repairs.router)
 api.add_router("", acceptance.router)
+api.add_router("", followups.router)
