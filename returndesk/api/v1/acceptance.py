@@ -87,7 +87,7 @@ class OpenFromFindingsIn(InputSchema):
     override_reason: Annotated[str, Field(max_length=500)] = ""  # supervisor, sales: past a policy refusal
 
 
-class FollowUpOut(Schema):
+class OpenedFromFindingsOut(Schema):
     acceptance_case_id: UUID
     acceptance_version: int
     case: OpenedCaseRef
@@ -110,7 +110,7 @@ def case_findings(request: HttpRequest, response: HttpResponse, case_id: UUID):
 
 @router.post(
     "/cases/{uuid:case_id}/findings/open-case",
-    response=with_problems({201: FollowUpOut}, 403, 404, 409, 412, 422),
+    response=with_problems({201: OpenedFromFindingsOut}, 403, 404, 409, 412, 422),
     auth=roles_allowed(FOLLOW_UP_OPENERS),
 )
 def case_open_from_findings(

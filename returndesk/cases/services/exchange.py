@@ -203,7 +203,9 @@ def _ship_replacement(case: Case, actor, inputs: dict) -> dict:
     return {
         "carrier": case.outbound_carrier,
         "tracking_number": case.outbound_tracking_number,
-        "replacement_serials": {str(k): v for k, v in serials.items()},
+        "replacement_serials": {
+            str(line.case_line_id): serials[line.pk] for line in exchange.lines.all() if line.pk in serials
+        },
         "credit_amount": str(exchange.credit_amount),
     }
 

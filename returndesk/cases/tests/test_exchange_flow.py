@@ -133,6 +133,9 @@ def test_given_a_like_for_like_exchange_when_arranged_and_shipped_then_stock_mov
         1, f"case:{case.number}", "SN-NEW-0001", warehouse,
     )  # fmt: skip
     assert exchange.lines.get().shipped_serials == ["SN-NEW-0001"]
+    assert case.events.get(type="ship_replacement").data["replacement_serials"] == {
+        str(line_of(case).id): ["SN-NEW-0001"]
+    }
     assert held_returned(ol) == (0, 0)
     assert event_trail(case)[-2:] == [
         ("arrange_exchange", "cause_confirmed", "replacement_reserved"),
