@@ -105,6 +105,8 @@ EVENT_LABELS = {
     "refund_deadline_alarm": "法定退款期限将至 / Legal refund deadline near",
     "evidence_waived": "免除上传凭证 / Evidence waived",
     "policy_override": "越过政策限制 / Policy overridden",
+    "exchange_credit_settled": "换货差价已退还客户 / Exchange difference paid out",
+    "follow_up_opened": "由验收问题开立工单 / Case opened from the findings",
 }
 
 

@@ -288,6 +288,10 @@ def test_given_findings_over_the_api_when_a_case_is_opened_from_them_then_201_wi
     assert [
         (f["position"], f["reason"], f["quantity"], f["opened_case"]["number"]) for f in findings["items"]
     ] == [(1, "D03", 2, opened.number)]
+    last = agent.get(f"/cases/{acceptance.pk}/timeline").json()["items"][-1]
+    assert (last["type"], last["label"], last["data"]["case_number"]) == (
+        "follow_up_opened", {"zh": "由验收问题开立工单", "en": "Case opened from the findings"}, opened.number,
+    )  # fmt: skip
     origin = agent.get(f"/cases/{opened.pk}/findings").json()["origin"]
     assert (origin["acceptance_case_number"], origin["position"]) == (acceptance.number, 1)
     again = agent.post(f"/cases/{acceptance.pk}/findings/open-case", {"type": "exchange"})
