@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "returndesk.sla",
     "returndesk.notifications",
     "returndesk.desk",
+    "returndesk.portal",
     "returndesk.api",
 ]
 
