@@ -18,7 +18,7 @@ from returndesk.orders.models import OrderLine
 
 COLUMNS = [
     Column("order_number", ("订单号", "订单编号", "order", "order_no"), required=True),
-    Column("line", ("行号", "订单行", "line_no", "position")),
+    Column("line", ("行号", "订单行", "line_no", "position"), integer),
     Column("sku", ("商品编码", "SKU", "商品SKU")),
     Column("quantity", ("数量", "退货数量", "qty"), integer, required=True),
     Column("reason", ("原因代码", "原因", "reason_code"), required=True),
@@ -68,7 +68,7 @@ def csv_return_read(*, customer, data: bytes) -> CsvReturn:
     sheet = Sheet(COLUMNS, ImportResult(kind="returns", dry_run=True))
     read(sheet, data)
     result = CsvReturn(row_count=sheet.result.rows)
-    if sheet.result.errors or not sheet.rows:
+    if not sheet.rows:  # a header error (nothing read) or no data
         result.errors = sheet.result.errors or [
             RowError(None, "", "portal.csv_empty", "文件中没有数据行", "The file has no data rows")
         ]

@@ -160,11 +160,8 @@ def next_step(case, *, due: dict[str, datetime | None], refusal: str = "") -> Ne
     targets that apply, read by the selector: "reply", "confirm", "ship", "receipt", "refund")."""
     s = case.status
     if s == Status.SUBMITTED:
-        if refusal:
-            return NextStep(
-                _("Under the distribution agreement this return cannot be accepted: %(why)s")
-                % {"why": refusal}
-            )
+        if refusal:  # the policy's own message (seed S2), editable in admin, in both languages
+            return NextStep(refusal)
         return NextStep(_("We are reviewing your request."), due.get("reply"), _("You will hear from us by"))
     if s == Status.AWAITING_CUSTOMER:
         return NextStep(
