@@ -86,3 +86,25 @@ def row_error(error) -> str:
     from django.utils import translation
 
     return error.render(translation.get_language())
+
+
+@register.filter
+def returnable(order) -> bool:
+    """Whether anything on the order can still be returned (its lines are prefetched)."""
+    return any(line.returnable_quantity > 0 for line in order.lines.all())
+
+
+@register.filter
+def deadline(moment) -> str:
+    """The end of a legal period as people say it: the instant 00:00 that ends a day is that
+    day's 24:00 (民法典 art. 203), e.g. "2026-12-01 24:00"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return f"{local - timedelta(days=1):%Y-%m-%d} 24:00"
+    return f"{local:%Y-%m-%d %H:%M}"
