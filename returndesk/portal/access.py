@@ -39,6 +39,9 @@ class PortalAccess:
     customer: Customer
     order_id: uuid.UUID | None = None  # a guest sees this order only
     order_number: str = ""
+    # A guest's contact, proven by the code sent there: its requests' messages go there.
+    contact_email: str = ""
+    contact_phone: str = ""
 
     @property
     def guest(self) -> bool:
@@ -64,6 +67,7 @@ def grant_guest(request, grant) -> None:
         "user": str(grant.user.pk),
         "customer": str(grant.customer.pk),
         "order": str(grant.order.pk),
+        "contact": grant.contact,
         "until": until.isoformat(),
     }
     request.session.pop(CHALLENGE_KEY, None)
@@ -100,7 +104,15 @@ def _guest(request) -> PortalAccess | None:
         or order.customer_id != user.customer_id
     ):
         return None
-    return PortalAccess(user=user, customer=user.customer, order_id=order.id, order_number=order.number)
+    contact = str(grant.get("contact", ""))
+    return PortalAccess(
+        user=user,
+        customer=user.customer,
+        order_id=order.id,
+        order_number=order.number,
+        contact_email=contact if "@" in contact else "",
+        contact_phone=contact if contact and "@" not in contact else "",
+    )
 
 
 def access_for(request) -> PortalAccess | None:

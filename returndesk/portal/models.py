@@ -60,6 +60,9 @@ class AccessCode(BaseModel):
     )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     order_digest = models.CharField(_("order number (digest)"), max_length=64)
+    # Where the code went (email or phone digits), only when the order matched: the verified
+    # contact that the guest's requests then use (cases' contact_email / contact_phone).
+    contact = models.CharField(_("contact"), max_length=254, blank=True)
     code_hash = models.CharField(_("code (keyed hash)"), max_length=64)
     expires_at = models.DateTimeField(_("expires at"))
     attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)

@@ -191,6 +191,8 @@ def request_new(request):
             lines=lines,
             description=description,
             files=request.FILES.getlist("files"),
+            contact_email=request.portal.contact_email,
+            contact_phone=request.portal.contact_phone,
         )
     except DomainError as exc:
         context |= {"error": exc.message, "field_errors": exc.field_messages()}

@@ -50,6 +50,7 @@ class GuestGrant:
     user: User
     customer: Customer
     order: Order
+    contact: str  # the email or phone the code went to (lower-cased email, or the phone's digits)
 
 
 def normalise_phone(value: str) -> str:
@@ -126,6 +127,7 @@ def portal_code_request(*, order_number: str, contact: str, ip: str, language: s
             order=order,
             channel=parsed.channel,
             order_digest=order_digest,
+            contact=parsed.value if order is not None else "",  # kept only for a matching order
             expires_at=now + lim.code_ttl,
         )
         access.code_hash = _code_hash(access.id, code_for(access.id))
@@ -180,7 +182,9 @@ def portal_code_verify(*, code_id, code: str, ip: str) -> GuestGrant:
             access.used_at = now
             access.save(update_fields=["used_at", "updated_at"])
             order = access.order
-            grant = GuestGrant(user=_guest_user(order.customer), customer=order.customer, order=order)
+            grant = GuestGrant(
+                user=_guest_user(order.customer), customer=order.customer, order=order, contact=access.contact
+            )
         else:
             throttle.record(K.FAILURE_IP, ip_digest, now)
             if order_digest:

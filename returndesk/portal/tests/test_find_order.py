@@ -252,3 +252,28 @@ def test_given_a_code_delivered_late_when_it_has_expired_then_nothing_is_sent(sm
         assert outbox_deliver_due() == 1
     assert smtp.inbox.messages == []
     assert OutboxMessage.objects.get().state == "skipped"
+
+
+def test_given_a_guest_when_requesting_a_return_then_the_confirmation_goes_to_the_verified_contact(
+    smtp, shop_order
+):
+    """The customer's own email differs from the order's: the one the code went to is used."""
+    from returndesk.cases.models import Case
+
+    client = Client()
+    lookup(client, shop_order.number, "buyer@example.com")
+    client.post(CODE, {"code": code_for(AccessCode.objects.get().id)})
+    mouse = shop_order.lines.get(position=2)
+
+    response = client.post(
+        reverse("portal:request"),
+        {"order": str(shop_order.id), f"qty-{mouse.id}": "1", "type": "return_refund", "reason": "C01"},
+    )
+
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert (case.contact_email, case.contact_phone) == ("buyer@example.com", shop_order.customer.phone)
+    assert case.created_by == GuestAccount.objects.get(customer=shop_order.customer).user
+    smtp.inbox.messages.clear()
+    outbox_deliver_due()
+    assert [m["To"] for m in smtp.inbox.messages] == ["buyer@example.com"]

@@ -105,7 +105,7 @@ def test_given_a_guest_of_another_order_of_the_same_customer_when_opening_the_ca
     other_order = make_shop_order(consumer)
     guest = Client()
     session = guest.session
-    grant = GuestGrant(user=_guest_user(consumer), customer=consumer, order=other_order)
+    grant = GuestGrant(user=_guest_user(consumer), customer=consumer, order=other_order, contact="")
     from django.utils import timezone
 
     session[GRANT_KEY] = {
