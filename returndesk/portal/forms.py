@@ -59,6 +59,20 @@ class ShipForm(forms.Form):
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=64)
 
 
+class SurveyForm(forms.Form):
+    """The satisfaction survey after closing (回访, seed S1/S8): 1–5, resolved yes or no, a comment."""
+
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you?"), choices=[(n, str(n)) for n in range(1, 6)], coerce=int
+    )
+    resolved = forms.TypedChoiceField(
+        label=_("Was your problem resolved?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea)
+
+
 class CsvReturnForm(forms.Form):
     type = forms.ChoiceField(
         label=_("What you ask for"), choices=lambda: [(t.value, pick(t.label)) for t in REQUEST_TYPES]

@@ -19,6 +19,8 @@ from returndesk.cases.policy import open_refusals
 from returndesk.catalog.models import Warehouse
 from returndesk.core.errors import NotFound
 from returndesk.core.i18n import pick_pair
+from returndesk.followups.models import FollowUp, FollowUpStatus
+from returndesk.followups.selectors import followup_for_case
 from returndesk.orders.models import Order, OrderLine
 from returndesk.orders.selectors import order_visible_to
 from returndesk.policies.decisions import Decision
@@ -231,10 +233,14 @@ class CasePage:
     refusal: str
     return_address: Warehouse | None
     panels: list[panels.Rendered] = field(default_factory=list)
+    followup: FollowUp | None = None
 
     @property
-    def can_message(self) -> bool:
-        return True
+    def survey_open(self) -> bool:
+        """The satisfaction survey is asked once the case is closed, until it is answered."""
+        return self.case.status == Status.CLOSED and (
+            self.followup is None or self.followup.status != FollowUpStatus.DONE
+        )
 
 
 def _due(case: Case) -> dict[str, datetime | None]:
@@ -289,6 +295,7 @@ def portal_case_page(*, access: PortalAccess, case_id) -> CasePage:
         refusal=refusal,
         return_address=address,
         panels=panels.rendered_for(case=case, access=access),
+        followup=followup_for_case(case) if case.status == Status.CLOSED else None,
     )
 
 

@@ -142,6 +142,10 @@ def step_for(event: CaseEvent, case) -> Step | None:
         title = _("The case was closed.")
     elif t == "reopen":
         title = _("The case was reopened.")
+    elif t == "survey":
+        title = _("You rated our service %(rating)s out of 5.") % {"rating": data.get("rating", "")}
+        details.append((_("Problem resolved"), _("Yes") if data.get("resolved") else _("No")))
+        add(_("Comment"), "comment")
     else:
         return None
     return Step(event, title, details, mine)

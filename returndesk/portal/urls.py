@@ -20,4 +20,5 @@ urlpatterns = [
     path("cases/<uuid:id>/messages/", views.case_message, name="case_message"),
     path("cases/<uuid:id>/files/", views.case_files, name="case_files"),
     path("cases/<uuid:id>/files/<uuid:file_id>/", views.case_file, name="case_file"),
+    path("cases/<uuid:id>/survey/", views.case_survey, name="case_survey"),
 ]

@@ -27,6 +27,7 @@ from .forms import (
     PortalLoginForm,
     ReasonForm,
     ShipForm,
+    SurveyForm,
     parse_request,
 )
 
@@ -42,13 +43,24 @@ def _status(exc: DomainError) -> int:
 
 def _add_errors(form, exc: DomainError) -> None:
     """A service's error on the form: on its fields where the form has them, else on the form."""
+    if not _field_errors(form, exc):
+        form.add_error(None, exc.message)
+
+
+def _field_errors(form, exc: DomainError) -> bool:
     placed = False
     for name, text in exc.field_messages().items():
         if name in form.fields:
             form.add_error(name, text)
             placed = True
-    if not placed:
-        form.add_error(None, exc.message)
+    return placed
+
+
+def _case_error(request, id, form_name: str, form, exc: DomainError):
+    """The case page again after a refused step: the error at the field it is about, or at the
+    top of the page (the step's form may no longer be shown, e.g. once the status moved on)."""
+    error = None if _field_errors(form, exc) else exc.message
+    return _case_page(request, id, status=_status(exc), forms={form_name: form}, error=error)
 
 
 # --- signing in -------------------------------------------------------------------------------
@@ -265,6 +277,7 @@ def _case_page(request, id, *, status=200, forms=None, error=None):
         "cancel": ReasonForm(),
         "appeal": ReasonForm(),
         "message": MessageForm(),
+        "survey": SurveyForm(),
         **(forms or {}),
     }
     return render(
@@ -322,8 +335,7 @@ def case_action(request, id, action):
     try:
         call(case, request.portal.user, form.cleaned_data, _version(request))
     except DomainError as exc:
-        _add_errors(form, exc)
-        return _case_page(request, id, status=_status(exc), forms={action: form})
+        return _case_error(request, id, action, form, exc)
     messages.success(request, str(DONE[action]))
     return redirect("portal:case", id=id)
 
@@ -341,8 +353,7 @@ def case_message(request, id):
             case=case, actor=request.portal.user, text=form.cleaned_data["text"], internal=False
         )
     except DomainError as exc:
-        _add_errors(form, exc)
-        return _case_page(request, id, status=_status(exc), forms={"message": form})
+        return _case_error(request, id, "message", form, exc)
     messages.success(request, _("Your message was sent."))
     return redirect(reverse("portal:case", kwargs={"id": id}) + "#messages")
 
@@ -373,3 +384,25 @@ def case_file(request, id, file_id):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+@portal_page
+def case_survey(request, id):
+    """The satisfaction survey after closing (回访): cases.services.case_survey_submit, once."""
+    form = SurveyForm(request.POST)
+    case = selectors.portal_case_get(access=request.portal, case_id=id)
+    if not form.is_valid():
+        return _case_page(request, id, status=422, forms={"survey": form})
+    try:
+        case_services.case_survey_submit(
+            case=case,
+            actor=request.portal.user,
+            rating=form.cleaned_data["rating"],
+            resolved=form.cleaned_data["resolved"],
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as exc:
+        return _case_error(request, id, "survey", form, exc)
+    messages.success(request, _("Thank you for your feedback."))
+    return redirect(reverse("portal:case", kwargs={"id": id}) + "#survey")

@@ -43,6 +43,7 @@ def case_pages(case):
         ("get", reverse("portal:case_file", args=[case.id, file_id]), {}),
         ("post", reverse("portal:case_message", args=[case.id]), {"text": "hello"}),
         ("post", reverse("portal:case_files", args=[case.id]), {"files": [SimpleUploadedFile("b.png", PNG)]}),
+        ("post", reverse("portal:case_survey", args=[case.id]), {"rating": "1", "resolved": "no"}),
         *[
             (
                 "post",

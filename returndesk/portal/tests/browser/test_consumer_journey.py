@@ -1,6 +1,7 @@
 """A consumer on a phone (issue 9 proof): finds the order with a one-time code sent by real SMTP,
 requests a no-reason return with a photo (the policy preview first), confirms self-ship, enters a
-tracking number, sees the refund. Staff steps go through the cases services."""
+tracking number, sees the refund and rates the service. Staff steps go through the cases
+services."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from playwright.sync_api import expect
 from returndesk.cases import services as cs
 from returndesk.cases.models import Case
 from returndesk.catalog.tests.factories import make_warehouse
+from returndesk.followups.models import FollowUp
 
 from ..helpers import PNG, code_in, make_shop_order
 
@@ -79,3 +81,21 @@ def test_given_a_consumer_on_a_phone_when_returning_without_reason_then_every_st
     expect(page.locator(".next")).to_contain_text("已退款 99.00 元")
     expect(page.locator(".refund")).to_contain_text("99.00")
     expect(page.locator("#progress")).to_contain_text("已退款 99.00 元。")
+
+    # Closed: the satisfaction survey (回访).
+    cs.case_close(case=case, actor=agent)
+    page.reload()
+    survey = page.locator("#survey")
+    survey.get_by_text("5", exact=True).click()
+    survey.get_by_label("是").check()
+    survey.get_by_label("评价").fill("退款很快,谢谢")
+    survey.get_by_role("button", name="提交评价").click()
+    expect(page.locator(".flash")).to_have_text("感谢您的评价。")
+    expect(page.locator("#survey")).to_contain_text("您的评分:5 分(满分 5 分)。")
+    followup = FollowUp.objects.get(case=case)
+    assert (followup.rating, followup.resolved, followup.comment, followup.method) == (
+        5,
+        True,
+        "退款很快,谢谢",
+        "portal",
+    )
