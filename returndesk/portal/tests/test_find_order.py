@@ -277,3 +277,16 @@ def test_given_a_guest_when_requesting_a_return_then_the_confirmation_goes_to_th
     smtp.inbox.messages.clear()
     outbox_deliver_due()
     assert [m["To"] for m in smtp.inbox.messages] == ["buyer@example.com"]
+
+
+def test_given_an_english_browser_when_asking_for_a_code_then_the_page_and_the_email_are_in_english(smtp, shop_order):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert "<h1>Find my order</h1>" in client.get(FIND).content.decode()
+    lookup(client, shop_order.number, "buyer@example.com")
+    outbox_deliver_due()
+    (message,) = smtp.inbox.messages
+    code = code_in(message)
+    assert str(message["Subject"]).strip() == f"Your verification code: {code}"
+    assert f"Your ReturnDesk verification code for order {shop_order.number} is {code}." in " ".join(
+        message.get_content().split()
+    )
