@@ -279,7 +279,9 @@ def test_given_a_guest_when_requesting_a_return_then_the_confirmation_goes_to_th
     assert [m["To"] for m in smtp.inbox.messages] == ["buyer@example.com"]
 
 
-def test_given_an_english_browser_when_asking_for_a_code_then_the_page_and_the_email_are_in_english(smtp, shop_order):
+def test_given_an_english_browser_when_asking_for_a_code_then_the_page_and_the_email_are_in_english(
+    smtp, shop_order
+):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     assert "<h1>Find my order</h1>" in client.get(FIND).content.decode()
     lookup(client, shop_order.number, "buyer@example.com")
