@@ -5,14 +5,34 @@ Staff steps are driven through the cases services in the test, as staff pages wo
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
-# The sync playwright API runs an event loop in this thread; the test's own ORM calls (staff
-# steps, fixtures) are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+HERE = Path(__file__).parent
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """The sync playwright API runs an event loop in this thread; the test's own ORM calls (staff
+    steps, fixtures, the database flush) are still plain synchronous code, so Django must allow
+    them. Only from the setup to the teardown of the tests in this folder: set for the whole
+    process, it would leak into other tests' subprocesses (Django's deploy check warns of it)."""
+    if HERE not in item.path.parents:  # conftest hooks of this kind see every test of the session
+        yield
+        return
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture(scope="session")
