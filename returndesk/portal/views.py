@@ -83,7 +83,9 @@ class PortalLoginView(LoginView):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.portal_login_check(ip=client_ip(request), username=request.POST.get("username", ""))
+            self.attempts = services.portal_login_begin(
+                ip=client_ip(request), username=request.POST.get("username", "")
+            )
         except Throttled as exc:
             form = self.get_form()
             form.errors.clear()
@@ -91,10 +93,11 @@ class PortalLoginView(LoginView):
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form):
+        services.portal_login_succeeded(attempts=self.attempts)
+        return super().form_valid(form)
+
     def form_invalid(self, form):
-        services.portal_login_failed(
-            ip=client_ip(self.request), username=self.request.POST.get("username", "")
-        )
         response = super().form_invalid(form)
         response.status_code = 422
         return response

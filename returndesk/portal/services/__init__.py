@@ -5,8 +5,8 @@ from .access import (
     portal_code_prune,
     portal_code_request,
     portal_code_verify,
-    portal_login_check,
-    portal_login_failed,
+    portal_login_begin,
+    portal_login_succeeded,
 )
 from .requests import portal_files_add, portal_return_csv_submit, portal_return_submit
 from .throttle import attempts_prune
@@ -17,8 +17,8 @@ __all__ = [
     "portal_code_request",
     "portal_code_verify",
     "portal_files_add",
-    "portal_login_check",
-    "portal_login_failed",
+    "portal_login_begin",
+    "portal_login_succeeded",
     "portal_return_csv_submit",
     "portal_return_submit",
 ]

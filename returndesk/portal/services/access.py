@@ -114,6 +114,7 @@ def portal_code_request(*, order_number: str, contact: str, ip: str, language: s
     ip_digest, order_digest = throttle.ip_key(ip), throttle.order_key(number)
     now = timezone.now()
     with transaction.atomic():
+        throttle.serialize(ip_digest, order_digest)
         throttle.check_lockout(K.FAILURE_IP, ip_digest, lim.failures_per_ip, now)
         throttle.check_lockout(K.FAILURE_ORDER, order_digest, lim.failures_per_key, now)
         throttle.check_rate(K.LOOKUP_IP, ip_digest, lim.lookups_per_ip, now)
@@ -158,14 +159,16 @@ def portal_code_verify(*, code_id, code: str, ip: str) -> GuestGrant:
     grant = None
     with transaction.atomic():
         access = None
-        if code_id:
+        if _uuid(code_id) is not None:
+            # Lock the code row only (the order is on the nullable side of the join).
             access = (
-                AccessCode.objects.select_for_update()
+                AccessCode.objects.select_for_update(of=("self",))
                 .select_related("order__customer")
-                .filter(id=code_id)
+                .filter(id=_uuid(code_id))
                 .first()
             )
         order_digest = access.order_digest if access else ""
+        throttle.serialize(ip_digest, *([order_digest] if order_digest else []))
         throttle.check_lockout(K.FAILURE_IP, ip_digest, lim.failures_per_ip, now)
         if order_digest:
             throttle.check_lockout(K.FAILURE_ORDER, order_digest, lim.failures_per_key, now)
@@ -195,6 +198,13 @@ def portal_code_verify(*, code_id, code: str, ip: str) -> GuestGrant:
     if grant is None:  # raised after the block, so the failure just recorded is kept
         raise errors.code_invalid()
     return grant
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _guest_user(customer: Customer) -> User:
@@ -230,15 +240,22 @@ def portal_code_prune(*, now: datetime | None = None) -> int:
 # --- the portal sign-in ---------------------------------------------------------------------
 
 
-def portal_login_check(*, ip: str, username: str) -> None:
-    """Refuse a sign-in while the IP or the username is locked out after repeated failures."""
+def portal_login_begin(*, ip: str, username: str) -> list[int]:
+    """Before a sign-in is checked: refuse it while the IP or the username is locked out after
+    repeated failures, else count it as a failure in advance — so a burst of parallel guesses
+    sees each other — and return the rows to take back if it succeeds (portal_login_succeeded)."""
     lim, now = limits(), timezone.now()
-    throttle.check_lockout(K.LOGIN_FAILURE_IP, throttle.ip_key(ip), lim.failures_per_ip, now)
-    throttle.check_lockout(K.LOGIN_FAILURE_USER, throttle.username_key(username), lim.failures_per_key, now)
-
-
-def portal_login_failed(*, ip: str, username: str) -> None:
-    now = timezone.now()
+    ip_digest, user_digest = throttle.ip_key(ip), throttle.username_key(username)
     with transaction.atomic():
-        throttle.record(K.LOGIN_FAILURE_IP, throttle.ip_key(ip), now)
-        throttle.record(K.LOGIN_FAILURE_USER, throttle.username_key(username), now)
+        throttle.serialize(ip_digest, user_digest)
+        throttle.check_lockout(K.LOGIN_FAILURE_IP, ip_digest, lim.failures_per_ip, now)
+        throttle.check_lockout(K.LOGIN_FAILURE_USER, user_digest, lim.failures_per_key, now)
+        return [
+            throttle.record(K.LOGIN_FAILURE_IP, ip_digest, now).id,
+            throttle.record(K.LOGIN_FAILURE_USER, user_digest, now).id,
+        ]
+
+
+def portal_login_succeeded(*, attempts: list[int]) -> None:
+    """A sign-in that succeeded is not a failure."""
+    Attempt.objects.filter(id__in=attempts).delete()

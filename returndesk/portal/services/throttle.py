@@ -8,6 +8,7 @@ import hmac
 from datetime import datetime
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from ..conf import limits
@@ -37,8 +38,20 @@ def username_key(username: str) -> str:
 
 def _recent(kind: str, key: str, now: datetime) -> list[datetime]:
     since = now - limits().window
-    rows = Attempt.objects.filter(kind=kind, key=key, created_at__gt=since, created_at__lte=now)
+    rows = Attempt.objects.filter(kind=kind, key=key, created_at__gt=since)  # later ones count too
     return list(rows.order_by("-created_at").values_list("created_at", flat=True))
+
+
+def serialize(*keys: str) -> None:
+    """Make concurrent checks of the same keys queue inside the caller's transaction, so a count
+    and the row that follows it are one step (otherwise two workers could both see limit − 1).
+    PostgreSQL: a transaction-scoped advisory lock per key, taken in sorted order (no deadlock);
+    SQLite already serialises writers (BEGIN IMMEDIATE)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted(set(keys)):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
 
 
 def check_rate(kind: str, key: str, limit: int, now: datetime) -> None:
@@ -59,8 +72,8 @@ def check_lockout(kind: str, key: str, limit: int, now: datetime) -> None:
             raise Throttled(until)
 
 
-def record(kind: str, key: str, now: datetime) -> None:
-    Attempt.objects.create(kind=kind, key=key, created_at=now)
+def record(kind: str, key: str, now: datetime) -> Attempt:
+    return Attempt.objects.create(kind=kind, key=key, created_at=now)
 
 
 def attempts_prune(*, now: datetime | None = None) -> int:
