@@ -19,6 +19,7 @@ _OUTBOUND = {
     MovementKind.SCRAP,
     MovementKind.RETURN_TO_SUPPLIER,
     MovementKind.REPLACEMENT_SHIPMENT,
+    MovementKind.RETURN_TO_CUSTOMER,
 }
 
 

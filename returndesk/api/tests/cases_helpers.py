@@ -13,6 +13,7 @@ from returndesk.cases import services
 from returndesk.cases.models import Case
 from returndesk.cases.tests.helpers import tiny_png
 from returndesk.catalog.tests.factories import make_product
+from returndesk.inspection.tests.helpers import load_goods_reference_data
 from returndesk.orders.models import OrderLine
 from returndesk.orders.tests.factories import make_order
 
@@ -35,6 +36,7 @@ def load_reasons() -> None:
     """The reasons and workflow settings the migration loads (idempotent; a transactional test
     flushes them)."""
     import_module(REASONS_MIGRATION).load_reasons(apps, None)
+    load_goods_reference_data()  # the receipt checklist and a default return warehouse
 
 
 def order_line(customer, quantity: int = 5, unit_price: str = "100.00", **kw) -> OrderLine:

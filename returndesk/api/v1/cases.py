@@ -35,7 +35,6 @@ from pydantic import Field, PlainValidator, StrictBool, StrictInt, create_model
 from returndesk.accounts import selectors as account_selectors
 from returndesk.accounts.roles import EXTERNAL_ROLES, STAFF_ROLES, Role
 from returndesk.cases import selectors, services
-from returndesk.cases.carriers import CARRIERS
 from returndesk.cases.models import CaseCause, CaseChannel, CaseType, Priority, ReasonClass
 from returndesk.cases.models import Status as CaseStatus
 from returndesk.cases.policy import OVERRIDE_ROLES
@@ -47,6 +46,7 @@ from returndesk.cases.workflow import REVIEWERS, TRANSITIONS, Transition
 from returndesk.catalog.selectors import customer_visible_to
 from returndesk.core.errors import DomainError
 from returndesk.core.i18n import both
+from returndesk.logistics.carriers import CARRIERS
 from returndesk.orders.selectors import order_lines_for_customer
 from returndesk.sla.selectors import SlaState
 
