@@ -74,6 +74,18 @@ def pickup_window_invalid(zh: str, en: str) -> DomainError:
     return _field(DomainError("logistics.pickup_window_invalid", zh, en), "pickup_window_start")
 
 
+def pickup_fields_not_allowed(method: str) -> DomainError:
+    return _field(
+        DomainError(
+            "logistics.pickup_fields_not_allowed",
+            "取件时间和承运商只用于上门取件;如需上门取件,请选择退货方式「上门取件」",
+            "A pickup window and carrier are for pickups only; choose the return method pickup",
+            method=method,
+        ),
+        "return_method",
+    )
+
+
 def moment_invalid(field: str) -> DomainError:
     return _field(
         DomainError("logistics.pickup_window_invalid", "时间格式不正确", "Not a valid date and time"), field

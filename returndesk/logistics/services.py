@@ -106,6 +106,8 @@ def return_shipment_plan(
     warehouse = return_warehouse_for(categories=categories, sender_address=sender_address)
     fields = {}
     state = ShipmentState.AWAITING
+    if method != ReturnMethod.PICKUP and any((pickup_window_start, pickup_window_end, carrier)):
+        raise errors.pickup_fields_not_allowed(method)
     if method == ReturnMethod.PICKUP:
         start, end, code = _pickup_fields(
             start=pickup_window_start, end=pickup_window_end, carrier=carrier, address=sender_address,

@@ -141,7 +141,8 @@ def pickup_inputs(solution: str) -> dict:
         return {}
     start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=1)
     return {
-        "pickup_window_start": start, "pickup_window_end": start + timedelta(hours=2), "carrier": "SF",
+        "return_method": "pickup", "pickup_window_start": start, "pickup_window_end": start + timedelta(hours=2),
+        "carrier": "SF",
         "pickup_address": "上海市浦东新区世纪大道 100 号 8 楼",
     }  # fmt: skip
 
