@@ -13,9 +13,13 @@ def invalid(field: str, zh: str, en: str, code: str = "inspection.invalid_input"
     return err
 
 
-def warehouse_unknown(code) -> DomainError:
+def warehouse_unknown(value) -> DomainError:
     return invalid(
-        "warehouse", "仓库 {code} 不存在", "No warehouse {code}", "inspection.warehouse_unknown", code=code
+        "warehouse",
+        "仓库 {value} 不存在",
+        "No warehouse {value}",
+        "inspection.warehouse_unknown",
+        value=value,
     )
 
 

@@ -59,11 +59,11 @@ def forbidden() -> DomainError:
     )
 
 
-def manual_kind(kind, options) -> DomainError:
+def manual_kind(value, options) -> DomainError:
     return _field(
         DomainError(
-            "inventory.kind_not_manual", "不能手工登记此类库存变动:{kind}", "This kind of movement is not recorded by hand: {kind}",
-            kind=kind, options=options,
+            "inventory.kind_not_manual", "不能手工登记此类库存变动:{value}",
+            "This kind of movement is not recorded by hand: {value}", value=value, options=options,
         ),
         "kind",
     )  # fmt: skip

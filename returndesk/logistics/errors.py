@@ -52,13 +52,6 @@ def no_warehouse() -> ConflictError:
     )
 
 
-def warehouse_unknown(code) -> DomainError:
-    return _field(
-        DomainError("logistics.warehouse_unknown", "仓库 {code} 不存在", "No warehouse {code}", code=code),
-        "warehouse",
-    )
-
-
 def pickup_incomplete(missing: dict[str, tuple[str, str]]) -> DomainError:
     return DomainError(
         "logistics.pickup_incomplete",
