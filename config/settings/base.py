@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "returndesk.inventory",
     "returndesk.logistics",
     "returndesk.inspection",
+    "returndesk.followups",
     "returndesk.notifications",
     "returndesk.desk",
     "returndesk.api",

@@ -28,6 +28,7 @@ from .actions import (
 from .attachments import attachment_add
 from .automation import case_fire_deadline, case_record_carrier_delivery, case_sla_alert
 from .creation import case_create
+from .feedback import case_followup_call, case_survey_submit
 from .goods import case_dispose_units, case_record_pickup_booking, case_resolve_extra
 from .housekeeping import case_add_note, case_assign, case_set_priority
 from .policy import case_policy_override, case_waive_evidence
@@ -49,6 +50,7 @@ __all__ = [
     "case_dispose_units",
     "case_finish_repair",
     "case_fire_deadline",
+    "case_followup_call",
     "case_gm_approve",
     "case_gm_reject",
     "case_inspect",
@@ -68,6 +70,7 @@ __all__ = [
     "case_ship_replacement",
     "case_sla_alert",
     "case_start_repair",
+    "case_survey_submit",
     "case_transition",
     "case_uphold_rejection",
     "case_waive_evidence",
