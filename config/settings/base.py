@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "returndesk.cases",
     "returndesk.sla",
     "returndesk.inventory",
+    "returndesk.logistics",
+    "returndesk.inspection",
     "returndesk.followups",
     "returndesk.notifications",
     "returndesk.desk",
