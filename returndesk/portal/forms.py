@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from returndesk.accounts.roles import EXTERNAL_ROLES
-from returndesk.cases.carriers import CARRIERS
+from returndesk.logistics.carriers import CARRIERS
 from returndesk.core.i18n import pick, pick_pair
 
 from .selectors import REQUEST_TYPES
@@ -51,7 +51,7 @@ class NoteForm(forms.Form):
 
 
 def carrier_choices():
-    return [(code, pick_pair(zh, en)) for code, (zh, en, _pattern) in CARRIERS.items()]
+    return [(code, pick_pair(c.zh, c.en)) for code, c in CARRIERS.items()]
 
 
 class ShipForm(forms.Form):

@@ -253,7 +253,7 @@ def _due(case: Case) -> dict[str, datetime | None]:
         return {"ship": customer_deadline(case_id=case.id, rules=(RuleCode.SHIP,))}
     if s == Status.IN_TRANSIT:
         return {"receipt": customer_deadline(case_id=case.id, rules=(RuleCode.RECEIPT,))}
-    if s in {Status.RECEIVED, Status.CAUSE_CONFIRMED, Status.GM_APPROVED}:
+    if s in {Status.RECEIVED, Status.GOODS_INSPECTED, Status.CAUSE_CONFIRMED, Status.GM_APPROVED}:
         return {"refund": customer_deadline(case_id=case.id, rules=(RuleCode.REFUND_DEADLINE,))}
     if s == Status.SUBMITTED:
         view = case_sla_view(case)

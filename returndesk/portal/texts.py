@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from returndesk.accounts.roles import EXTERNAL_ROLES
-from returndesk.cases.carriers import CARRIERS
+from returndesk.logistics.carriers import CARRIERS
 from returndesk.cases.models import CaseEvent, CaseType, Status
 from returndesk.cases.services.transitions import REPAIR_SOLUTIONS
 from returndesk.core.i18n import pick, pick_pair
@@ -29,7 +29,7 @@ def solution_label(code: str) -> str:
 
 def carrier_label(code: str) -> str:
     spec = CARRIERS.get(code)
-    return pick_pair(spec[0], spec[1]) if spec else code
+    return pick_pair(spec.zh, spec.en) if spec else code
 
 
 def _when(value) -> datetime | None:
@@ -191,7 +191,13 @@ def next_step(case, *, due: dict[str, datetime | None], refusal: str = "") -> Ne
             _("Your return is on its way. Our warehouse checks it when it arrives."),
             due.get("receipt"), _("Receipt confirmed by"),
         )  # fmt: skip
-    if s in {Status.RECEIVED, Status.CAUSE_CONFIRMED, Status.GM_APPROVED, Status.APPROVED}:
+    if s in {
+        Status.RECEIVED,
+        Status.GOODS_INSPECTED,
+        Status.CAUSE_CONFIRMED,
+        Status.GM_APPROVED,
+        Status.APPROVED,
+    }:
         if case.type == CaseType.EXCHANGE:
             return NextStep(_("We are preparing your replacement."))
         if case.type == CaseType.REPAIR:

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from returndesk.cases import services as cs
+from returndesk.cases.tests.helpers import inspect_all
 from returndesk.cases.models import Case, CaseEvent
 from returndesk.catalog.tests.factories import make_warehouse
 
@@ -121,7 +122,7 @@ def test_given_a_tracking_number_of_the_wrong_shape_when_entered_then_the_field_
     response = act(customer_client, case, "ship_back", carrier="SF", tracking_number="12345")
     assert response.status_code == 422
     assert response.context["forms"]["ship_back"].errors["tracking_number"] == [
-        "运单号「12345」不符合顺丰速运的格式"
+        "运单号「12345」不符合顺丰速运的格式(例如 SF1234567890123)"
     ]
     case.refresh_from_db()
     assert (case.status, case.return_tracking_number, events(case)) == ("awaiting_return", "", before)
@@ -231,6 +232,7 @@ def test_given_a_refund_when_viewing_then_the_amount_and_the_route_are_said_plai
     awaiting_return(case, agent, consumer_user)
     cs.case_ship_back(case=case, actor=consumer_user, carrier="SF", tracking_number="SF123456789012")
     cs.case_receive(case=case, actor=warehouse, received={str(case.lines.get().id): 1})
+    inspect_all(case, inspector=warehouse)
     case.refresh_from_db()
     page = customer_client.get(url("case", case)).context["page"]
     assert page.next.text == "我们正在为您办理退款。" and page.next.due_at is not None  # art. 25: 7 days

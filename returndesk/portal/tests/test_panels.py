@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from returndesk.cases import services as cs
+from returndesk.cases.tests.helpers import pickup_inputs
 from returndesk.portal import panels
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_given_a_registered_pickup_panel_when_the_case_awaits_a_pickup_then_the_
     assert "PICKUP" not in customer_client.get(url).content.decode()
 
     cs.case_approve(case=case, actor=agent, solution="pickup")
-    cs.case_confirm_solution(case=case, actor=consumer_user)
+    cs.case_confirm_solution(case=case, actor=consumer_user, **pickup_inputs("pickup"))
 
     html = customer_client.get(url).content.decode()
     assert f"<p id=pickup>PICKUP {case.number} 明天 9:00-12:00</p>" in html

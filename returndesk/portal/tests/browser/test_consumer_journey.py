@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from returndesk.cases import services as cs
+from returndesk.cases.tests.helpers import inspect_all
 from returndesk.cases.models import Case
 from returndesk.catalog.tests.factories import make_warehouse
 from returndesk.followups.models import FollowUp
@@ -76,6 +77,7 @@ def test_given_a_consumer_on_a_phone_when_returning_without_reason_then_every_st
     # The warehouse receives, finance refunds: the customer sees the refund in plain words.
     case.refresh_from_db()
     cs.case_receive(case=case, actor=warehouse, received={str(case.lines.get().id): 1})
+    inspect_all(case, inspector=warehouse)
     cs.case_refund(case=case, actor=finance, reference="CN-0001")
     page.reload()
     expect(page.locator(".next")).to_contain_text("已退款 99.00 元")
