@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from returndesk.accounts.roles import EXTERNAL_ROLES
-from returndesk.logistics.carriers import CARRIERS
 from returndesk.core.i18n import pick, pick_pair
+from returndesk.logistics.carriers import CARRIERS
 
 from .selectors import REQUEST_TYPES
 

@@ -12,10 +12,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from returndesk.accounts.roles import EXTERNAL_ROLES
-from returndesk.logistics.carriers import CARRIERS
 from returndesk.cases.models import CaseEvent, CaseType, Status
 from returndesk.cases.services.transitions import REPAIR_SOLUTIONS
 from returndesk.core.i18n import pick, pick_pair
+from returndesk.logistics.carriers import CARRIERS
 from returndesk.policies.remedies import SOLUTION_NAMES
 
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from returndesk.cases import services as cs
-from returndesk.cases.tests.helpers import inspect_all
 from returndesk.cases.models import Case, CaseEvent
+from returndesk.cases.tests.helpers import inspect_all
 from returndesk.catalog.tests.factories import make_warehouse
 
 pytestmark = pytest.mark.django_db

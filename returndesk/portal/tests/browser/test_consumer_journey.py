@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from returndesk.cases import services as cs
-from returndesk.cases.tests.helpers import inspect_all
 from returndesk.cases.models import Case
+from returndesk.cases.tests.helpers import inspect_all
 from returndesk.catalog.tests.factories import make_warehouse
 from returndesk.followups.models import FollowUp
 
