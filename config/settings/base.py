@@ -54,9 +54,12 @@ INSTALLED_APPS = [
     "returndesk.exchanges",
     "returndesk.repairs",
     "returndesk.acceptance",
+    "returndesk.logistics",
+    "returndesk.inspection",
     "returndesk.followups",
     "returndesk.notifications",
     "returndesk.desk",
+    "returndesk.portal",
     "returndesk.api",
 ]
 

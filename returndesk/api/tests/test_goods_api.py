@@ -1,27 +1,23 @@
-"""Exchanges, repairs and delivery acceptance findings over the API (issue #5): each step through
-HTTP with problem+json refusals that change nothing, If-Match, what customers may see, and the
-lists finance and QC work from (a fixed number of queries per page)."""
+"""The goods flow over HTTP (issue 3's conventions): the customer chooses a pickup, staff book it,
+the label prints, the parcel is found by scanning, received with serials and an extra item,
+inspected unit by unit, disposed of, and the stock and outcomes read back; problems are
+problem+json and refused calls change nothing; list endpoints cost a fixed number of queries."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from returndesk.acceptance.models import AcceptanceFinding
 from returndesk.accounts.roles import Role
-from returndesk.cases import services
 from returndesk.cases.models import Case
-from returndesk.cases.tests.helpers import in_stock, state_of
+from returndesk.cases.tests.helpers import pickup_inputs
 from returndesk.catalog.tests.factories import make_customer, make_product
-from returndesk.exchanges.models import Exchange, PaymentRequest
-from returndesk.inventory.models import StockLevel
-from returndesk.inventory.services import stock_allocate, stock_move
-from returndesk.repairs.models import Repair
+from returndesk.inspection.models import Receipt, ReturnUnit
+from returndesk.inventory.models import MovementKind, StockMovement
+from returndesk.inventory.services import stock_move
 
-from . import cases_helpers as h
+from .cases_helpers import Staff, approved, load_reasons, open_case, order_line, png_upload, upload
 from .conftest import api_as, make_user
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +25,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff(db):
-    h.load_reasons()
-    return h.Staff()
+    load_reasons()
+    return Staff()
 
 
 @pytest.fixture
 def consumer(db):
-    return make_customer(code="ZS", name="张三")
+    return make_customer(code="ZS", name="张三", address="上海市静安区南京西路 1266 号")
 
 
 @pytest.fixture
@@ -43,294 +39,167 @@ def consumer_api(consumer):
     return api_as(make_user(Role.CUSTOMER, customer=consumer, username="zhangsan"))
 
 
-def act(api, case_id, action: str, body: dict | None = None, **headers):
-    return api.post(f"/cases/{case_id}/actions/{action}", body or {}, **headers)
+def act(api, case_id, action, body, etag=None):
+    headers = {"If-Match": etag} if etag else {}
+    return api.post(f"/cases/{case_id}/actions/{action}", body, **headers)
 
 
-def _exchange_ready(staff, consumer, *, stock: int = 5) -> tuple[Case, object]:
-    """An exchange of one unit paid 100.00, received and cause confirmed; `stock` units of the
-    same product and 2 of a dearer variant in the default warehouse."""
-    line = h.order_line(consumer, quantity=1, unit_price="100.00")
-    case = h.open_case(staff.user(Role.AGENT), consumer, line, type="exchange", reason="Q02")
-    h.cause_confirmed(case, staff)
-    in_stock(line, quantity=max(stock, 1))
-    if not stock:  # the only unit is promised to someone else
-        stock_allocate(
-            product=line.product, warehouse=StockLevel.objects.get(product=line.product).warehouse, quantity=1
-        )
-    variant = make_product(sku="VARIANT-1", category=line.product.category)
-    warehouse = StockLevel.objects.filter(product=line.product).get().warehouse
-    stock_move(product=variant, warehouse=warehouse, quantity=2, target="sellable", kind="opening")
-    case.refresh_from_db()
-    return case, line
+def iso(moment) -> str:
+    return moment.isoformat()
 
 
-def test_given_a_dearer_variant_over_the_api_when_arranged_paid_and_shipped_then_each_step_answers_and_the_customer_sees_the_amount(
+def test_given_a_pickup_return_when_every_goods_step_is_taken_over_http_then_stock_and_outcomes_follow(
     staff, consumer, consumer_api
 ):
-    case, _line = _exchange_ready(staff, consumer)
-    line_id = str(case.lines.get().pk)
+    line = order_line(consumer, quantity=3, unit_price="100.00", serial_numbers=["HC01", "HC02", "HC03"])
+    case = approved(open_case(staff.user(Role.AGENT), consumer, line, quantity=2, reason="C01"), staff)
+    warehouse = staff.api(Role.WAREHOUSE)
+    pickup = pickup_inputs("pickup")
 
-    response = act(
-        staff.api(Role.AGENT), case.pk, "arrange_exchange",
-        {"replacements": [{"line": line_id, "product": "VARIANT-1", "unit_price": "129.90"}], "note": "换 4K 款"},
-        **{"If-Match": f'"{case.version}"'},
+    confirmed = act(consumer_api, case.pk, "confirm_solution", {
+        "return_method": "pickup", "pickup_window_start": iso(pickup["pickup_window_start"]),
+        "pickup_window_end": iso(pickup["pickup_window_end"]), "carrier": "SF", "pickup_phone": "13900000000",
+    })  # fmt: skip
+    assert (confirmed.status_code, confirmed.json()["status"], confirmed.json()["solution"]) == (
+        200, "awaiting_return", "pickup",
+    )  # fmt: skip
+    shipment = consumer_api.get(f"/cases/{case.pk}/return-shipment").json()
+    assert (shipment["method"], shipment["state"], shipment["sender_address"], shipment["sender_phone"]) == (
+        "pickup", "pickup_requested", "上海市静安区南京西路 1266 号", "13900000000",
+    )  # fmt: skip
+    assert [p["case_number"] for p in staff.api(Role.AGENT).get("/pickups").json()["items"]] == [case.number]
+
+    booked = staff.api(Role.AGENT).post(
+        f"/cases/{case.pk}/return-shipment/booking", {"booking_reference": "SFYY-1"}
+    )
+    assert (booked.status_code, booked.json()["state"], booked.json()["booking_reference"]) == (
+        200, "pickup_booked", "SFYY-1",
+    )  # fmt: skip
+    again = staff.api(Role.AGENT).post(
+        f"/cases/{case.pk}/return-shipment/booking", {"booking_reference": "SFYY-2"}
+    )
+    assert (again.status_code, again["Content-Type"], again.json()["code"]) == (
+        409, "application/problem+json", "logistics.already_booked",
     )  # fmt: skip
 
-    assert response.status_code == 200, response.content
-    assert (response.json()["status"], response["ETag"]) == ("replacement_reserved", f'"{case.version + 1}"')
-    seen = consumer_api.get(f"/cases/{case.pk}/exchanges").json()
-    (exchange,) = seen["items"]
-    assert (exchange["original_value"], exchange["replacement_value"], exchange["price_difference"]) == (
-        "100.00", "129.90", "29.90",
-    )  # fmt: skip
-    assert (exchange["amount_due"], exchange["arranged_by"], exchange["lines"][0]["replacement_product"]["sku"]) == (
-        "29.90", None, "VARIANT-1",
-    )  # fmt: skip
-    (request,) = exchange["payment_requests"]
-    assert (request["amount"], request["state"]) == ("29.90", "pending")
-    timeline = consumer_api.get(f"/cases/{case.pk}/timeline").json()["items"]
-    assert timeline[-1]["data"]["amount_due"] == "29.90"
-    assert (
-        staff.api(Role.AGENT).get(f"/cases/{case.pk}/exchanges").json()["items"][0]["arranged_by"]["role"]
-        == "agent"
-    )
+    label = consumer_api.get(f"/cases/{case.pk}/return-label.pdf")
+    assert (label.status_code, label["Content-Type"], label.content[:5]) == (200, "application/pdf", b"%PDF-")
 
-    refused = act(
-        staff.api(Role.WAREHOUSE),
-        case.pk,
-        "ship_replacement",
-        {"carrier": "SF", "tracking_number": "SF1234567890123"},
-    )
-    assert (refused.status_code, refused.json()["code"]) == (422, "case.guard.difference_settled")
-    assert refused["Content-Type"] == "application/problem+json"
-
-    pending = staff.api(Role.FINANCE).get("/exchange-payment-requests?state=pending").json()["items"]
-    assert [(p["amount"], p["case"]["number"]) for p in pending] == [("29.90", case.number)]
-    paid = act(
-        staff.api(Role.FINANCE),
-        case.pk,
-        "confirm_payment",
-        {"payment_reference": "4200001234202611260001", "payment_method": "wechat"},
-    )
-    assert (paid.status_code, paid.json()["status"]) == (200, "difference_paid")
     shipped = act(
-        staff.api(Role.WAREHOUSE), case.pk, "ship_replacement",
-        {"carrier": "SF", "tracking_number": "SF1234567890123", "replacement_serials": {line_id: ["V-0001"]}},
-    )  # fmt: skip
-    assert (shipped.status_code, shipped.json()["status"]) == (200, "replacement_shipped")
-    assert consumer_api.get(f"/cases/{case.pk}/exchanges").json()["items"][0]["lines"][0][
-        "shipped_serials"
-    ] == ["V-0001"]
-
-
-def test_given_no_stock_over_the_api_when_arranging_then_409_out_of_stock_and_nothing_changed(
-    staff, consumer
-):
-    case, line = _exchange_ready(staff, consumer, stock=0)
-    before = state_of(case, [line])
-
-    response = act(staff.api(Role.AGENT), case.pk, "arrange_exchange", {})
-
-    assert (response.status_code, response.json()["code"]) == (409, "inventory.out_of_stock")
-    assert (
-        "nothing was allocated"
-        in act(staff.api(Role.AGENT), case.pk, "arrange_exchange", {}, **{"Accept-Language": "en"}).json()[
-            "detail"
-        ]
+        warehouse, case.pk, "ship_back", {"carrier": "SF", "tracking_number": "SF 1234 5678 9012 3"}
     )
-    assert state_of(case, [line]) == before
-    assert Exchange.objects.count() == 0 and PaymentRequest.objects.count() == 0
+    assert shipped.json()["status"] == "in_transit"
+    found = warehouse.get("/receipts/lookup?code=SF1234567890123").json()["items"]
+    assert [c["number"] for c in found] == [case.number]
+    assert consumer_api.get(f"/receipts/lookup?code={case.number}").status_code == 403
 
+    line_id = found[0]["lines"][0]["id"]
+    received = act(warehouse, case.pk, "receive", {
+        "received": {line_id: 2}, "serial_numbers": {line_id: ["HC01", "HC02"]},
+        "extras": [{"kind": "unexpected", "description": "充电器一个(订单中没有)", "quantity": 1}],
+    }, etag=shipped["ETag"])  # fmt: skip
+    assert (received.status_code, received.json()["status"]) == (200, "received")
+    receipt = warehouse.get(f"/cases/{case.pk}/receipt").json()
+    assert (receipt["has_discrepancy"], [e["kind"] for e in receipt["extras"]]) == (True, ["unexpected"])
+    (receipt_line,) = receipt["lines"]
+    assert [u["serial_number"] for u in receipt_line["units"]] == ["HC01", "HC02"]
+    assert [p["code"] for p in receipt_line["checklist"]] == [
+        "matches_request", "intact", "accessories", "box", "manual", "warranty_card", "invoice", "gifts",
+    ]  # fmt: skip
 
-@pytest.mark.parametrize(
-    ("replacement", "field"),
-    [
-        ({"product": "VARIANT-1"}, "replacements.0.unit_price"),
-        ({"product": "VARIANT-1", "unit_price": "1.001"}, "replacements.0.unit_price"),
-        ({"product": "NOPE", "unit_price": "1.00"}, "replacements.0.product"),
-    ],
-)
-def test_given_a_bad_replacement_over_the_api_when_arranging_then_422_naming_the_body_field(
-    staff, consumer, replacement, field
-):
-    case, line = _exchange_ready(staff, consumer)
-    before = state_of(case, [line])
-
-    response = act(
-        staff.api(Role.AGENT), case.pk, "arrange_exchange",
-        {"replacements": [{"line": str(case.lines.get().pk), **replacement}]},
+    photo = upload(warehouse, case.pk, png_upload("开箱照片.png")).json()["id"]
+    first, second = receipt_line["units"]
+    all_pass = {p["code"]: True for p in receipt_line["checklist"]}
+    inspected = act(warehouse, case.pk, "inspect", {"units": [
+        {"unit": first["id"], "grade": "A", "checks": all_pass, "outcome": "accepted", "disposition": "restock"},
+        {"unit": second["id"], "grade": "B", "checks": {**all_pass, "accessories": False}, "outcome": "accepted",
+         "photos": [photo], "note": "缺少电源线"},
+    ]}, etag=received["ETag"])  # fmt: skip
+    assert (inspected.status_code, inspected.json()["status"], inspected.json()["lines"][0]["quantity_accepted"]) == (
+        200, "goods_inspected", 2,
     )  # fmt: skip
+    disposed = warehouse.post(f"/cases/{case.pk}/dispositions", {"dispositions": [
+        {"unit": second["id"], "disposition": "refurbish", "note": "补配件后翻新"},
+    ]})  # fmt: skip
+    assert [u["disposition"] for u in disposed.json()["lines"][0]["units"]] == ["restock", "refurbish"]
 
-    assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == [field]
-    assert state_of(case, [line]) == before
-
-
-def test_given_a_float_price_over_the_api_when_arranging_then_422_before_the_service(staff, consumer):
-    case, _line = _exchange_ready(staff, consumer)
-
-    response = act(
-        staff.api(Role.AGENT), case.pk, "arrange_exchange",
-        {"replacements": [{"line": str(case.lines.get().pk), "product": "VARIANT-1", "unit_price": 129.9}]},
-    )  # fmt: skip
-
-    assert response.status_code == 422
-    assert Exchange.objects.count() == 0
-
-
-def test_given_a_paid_repair_over_the_api_when_quoted_and_the_customer_accepts_then_the_repair_shows_the_quote(
-    staff, consumer, consumer_api
-):
-    line = h.order_line(consumer, quantity=1, serial_numbers=["SN-R1"])
-    case = services.case_create(
-        actor=staff.user(Role.AGENT), customer=consumer, type="repair", channel="phone",
-        lines=[{"order_line": line, "quantity": 1, "reason": "Q03", "serial_numbers": ["SN-R1"]}],
-    )  # fmt: skip
-    h.cause_confirmed(case, staff)
-    assert consumer_api.get(f"/cases/{case.pk}/repair").json()["repair"] is None
-
-    covered = act(staff.api(Role.QC), case.pk, "quote_repair", {"diagnosis": "键盘失灵", "labour": "50.00"})
-    assert (covered.status_code, covered.json()["code"]) == (422, "repair.covered_no_quote")
-    quoted = act(
-        staff.api(Role.QC), case.pk, "quote_repair",
-        {"diagnosis": "键盘进液", "exclusion": "user_damage", "labour": "50.00",
-         "parts": [{"name": "键盘模块", "quantity": 1, "unit_price": "260.00"}]},
-    )  # fmt: skip
-    assert (quoted.status_code, quoted.json()["status"]) == (200, "quote_pending")
-    actions = [a["action"] for a in consumer_api.get(f"/cases/{case.pk}").json()["actions"]]
-    assert set(actions) >= {"accept_quote", "decline_quote"}
-
-    accepted = act(consumer_api, case.pk, "accept_quote", {"note": "同意"})
-
-    assert (accepted.status_code, accepted.json()["status"]) == (200, "ready_for_repair")
-    repair = consumer_api.get(f"/cases/{case.pk}/repair").json()["repair"]
-    assert (repair["coverage"], repair["exclusion"], repair["quote_total"], repair["quote_state"]) == (
-        "paid", "user_damage", "310.00", "accepted",
-    )  # fmt: skip
-    assert [(i["kind"], i["amount"]) for i in repair["quote_items"]] == [
-        ("part", "260.00"),
-        ("labour", "50.00"),
+    outcomes = staff.api(Role.FINANCE).get(f"/cases/{case.pk}/inspection-outcomes").json()["items"]
+    assert outcomes == [
+        {
+            "case_line": line_id,
+            "inspected": True,
+            "received": 2,
+            "accepted_units": 2,
+            "rejected_units": 0,
+            "deductions": "10.00",
+        }
+    ]  # fmt: skip  (accessory missing: 10 %)
+    levels = warehouse.get(f"/stock?sku={line.product.sku}").json()["items"]
+    assert [(lv["warehouse"], lv["condition"], lv["on_hand"], lv["available"]) for lv in levels] == [
+        ("WH-SH", "inspection", 0, 0), ("WH-SH", "sellable", 1, 1), ("WH-SH", "refurbish", 1, 1),
+    ]  # fmt: skip
+    movements = warehouse.get(f"/stock/movements?reference=case:{case.number}").json()["items"]
+    assert sorted(m["kind"] for m in movements) == [
+        "disposition",
+        "disposition",
+        "return_receipt",
+        "return_receipt",
     ]
-    assert (repair["warranty"]["covered"], repair["diagnosed_by"]) == (False, None)
-    act(staff.api(Role.QC), case.pk, "start_repair")
-    finished = act(
-        staff.api(Role.QC), case.pk, "finish_repair",
-        {"result": "更换键盘", "outcome": "fixed", "carrier": "SF", "tracking_number": "SF1234567890123"},
-    )  # fmt: skip
-    assert finished.json()["status"] == "repaired"
-    history = staff.api(Role.QC).get("/repair-history?serial=SN-R1").json()["items"]
-    assert [(r["case_number"], r["fault"], r["covered"], r["outcome"]) for r in history] == [
-        (case.number, "Q03", False, "fixed")
-    ]
-    assert Repair.objects.get().quote_total == Decimal("310.00")
+    extra_id = receipt["extras"][0]["id"]
+    resolved = warehouse.post(f"/cases/{case.pk}/receipt/extras/{extra_id}/resolve",
+                              {"resolution": "returned_to_customer", "note": "随包裹退回"})  # fmt: skip
+    assert resolved.json()["extras"][0]["resolution"] == "returned_to_customer"
+
+    refund = act(
+        staff.api(Role.FINANCE), case.pk, "refund", {"reference": "CN-GOODS-1"}, etag=inspected["ETag"]
+    )
+    assert (refund.status_code, refund.json()["refund_amount"]) == (200, "190.00")
 
 
-def test_given_a_bad_quote_part_over_the_api_then_422_naming_the_part(staff, consumer):
-    line = h.order_line(consumer, quantity=1)
-    case = h.open_case(staff.user(Role.AGENT), consumer, line, type="repair", reason="Q03")
-    h.cause_confirmed(case, staff)
-
-    response = act(
-        staff.api(Role.QC), case.pk, "quote_repair",
-        {"diagnosis": "x", "exclusion": "user_damage", "parts": [{"name": "主板", "unit_price": "1.005"}]},
-    )  # fmt: skip
-
-    assert (response.status_code, response.json()["code"]) == (422, "repair.amount_invalid")
-    assert [e["field"] for e in response.json()["errors"]] == ["parts.0.unit_price"]
-
-
-def test_given_findings_over_the_api_when_a_case_is_opened_from_them_then_201_with_location_and_both_sides_linked(
+def test_given_bad_goods_input_over_http_when_sent_then_422_with_the_field_and_nothing_changed(
     staff, consumer
 ):
-    line = h.order_line(consumer, quantity=10)
-    acceptance = h.open_case(staff.user(Role.AGENT), consumer, None, type="acceptance")
+    line = order_line(consumer, quantity=2)
+    case = approved(open_case(staff.user(Role.AGENT), consumer, line, quantity=1, reason="C01"), staff)
     agent = staff.api(Role.AGENT)
-    act(
-        agent,
-        acceptance.pk,
-        "schedule_visit",
-        {"visit_at": "2026-12-01T10:00:00+08:00", "technician": "王工"},
-    )
-    bad = act(
-        staff.api(Role.QC), acceptance.pk, "record_inspection",
-        {"result": "issues_found", "issues": [{"order_line": str(line.pk), "reason": "D03", "quantity": 11}]},
+    version = Case.objects.get(pk=case.pk).version
+
+    late = act(agent, case.pk, "confirm_solution", {"return_method": "pickup", "carrier": "SF"})
+    assert (late.status_code, late.json()["code"]) == (422, "logistics.pickup_incomplete")
+    assert {e["field"] for e in late.json()["errors"]} == {"pickup_window_start", "pickup_window_end"}
+    unknown = act(agent, case.pk, "confirm_solution", {"return_method": "teleport"})
+    assert unknown.status_code == 422
+    assert Case.objects.get(pk=case.pk).version == version
+
+    act(agent, case.pk, "confirm_solution", {})
+    bad_number = act(agent, case.pk, "ship_back", {"carrier": "EMS", "tracking_number": "EA123456789CN"})
+    assert (bad_number.status_code, bad_number.json()["code"], bad_number.json()["errors"][0]["field"]) == (
+        422, "logistics.tracking_invalid", "tracking_number",
     )  # fmt: skip
-    assert [e["field"] for e in bad.json()["errors"]] == ["issues.0.quantity"]
-    recorded = act(
-        staff.api(Role.QC), acceptance.pk, "record_inspection",
-        {"result": "issues_found", "findings": "2 台外箱破损",
-         "issues": [{"order_line": str(line.pk), "reason": "D03", "quantity": 2, "description": "外箱破损"}]},
-    )  # fmt: skip
-    assert recorded.status_code == 200
-    version = recorded.json()["version"]
-
-    stale = agent.post(
-        f"/cases/{acceptance.pk}/findings/open-case", {"type": "exchange"}, **{"If-Match": '"1"'}
+    assert (
+        staff.api(Role.WAREHOUSE).get(f"/cases/{case.pk}/receipt").json()["code"] == "inspection.not_received"
     )
-    assert (stale.status_code, stale.json()["code"]) == (412, "case.precondition_failed")
-    assert AcceptanceFinding.objects.get().opened_case is None
-
-    response = agent.post(
-        f"/cases/{acceptance.pk}/findings/open-case", {"type": "exchange"}, **{"If-Match": f'"{version}"'}
-    )
-
-    assert response.status_code == 201, response.content
-    body = response.json()
-    opened = Case.objects.get(number=body["case"]["number"])
-    assert (response["Location"], response["ETag"]) == (f"/api/v1/cases/{opened.pk}", f'"{version + 1}"')
-    assert (body["case"]["type"], body["findings"], body["acceptance_version"]) == (
-        "exchange",
-        [1],
-        version + 1,
-    )
-    findings = agent.get(f"/cases/{acceptance.pk}/findings").json()
-    assert [
-        (f["position"], f["reason"], f["quantity"], f["opened_case"]["number"]) for f in findings["items"]
-    ] == [(1, "D03", 2, opened.number)]
-    last = agent.get(f"/cases/{acceptance.pk}/timeline").json()["items"][-1]
-    assert (last["type"], last["label"], last["data"]["case_number"]) == (
-        "follow_up_opened", {"zh": "由验收问题开立工单", "en": "Case opened from the findings"}, opened.number,
-    )  # fmt: skip
-    origin = agent.get(f"/cases/{opened.pk}/findings").json()["origin"]
-    assert (origin["acceptance_case_number"], origin["position"]) == (acceptance.number, 1)
-    again = agent.post(f"/cases/{acceptance.pk}/findings/open-case", {"type": "exchange"})
-    assert (again.status_code, again.json()["code"]) == (422, "acceptance.no_findings")
+    assert Receipt.objects.count() == 0
 
 
-def _queries(api, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = api.get(path)
-    assert response.status_code == 200
-    return len(captured)
+def test_given_stock_and_flagged_receipts_when_listed_then_the_queries_do_not_grow_with_the_page(
+    staff, consumer
+):
+    warehouse = staff.api(Role.WAREHOUSE)
+    from returndesk.inspection.tests.helpers import default_warehouse
 
+    wh = default_warehouse()
+    for _ in range(6):
+        stock_move(
+            product=make_product(), warehouse=wh, quantity=2, target="sellable", kind=MovementKind.OPENING
+        )
 
-def _owing_exchange(staff) -> None:
-    """An exchange whose dearer variant leaves the customer owing 50.00."""
-    customer = make_customer()
-    line = h.order_line(customer, quantity=1, unit_price="100.00")
-    case = h.open_case(staff.user(Role.AGENT), customer, line, type="exchange", reason="Q02")
-    h.cause_confirmed(case, staff)
-    in_stock(line, quantity=1)
-    variant = make_product(category=line.product.category)
-    warehouse = StockLevel.objects.filter(product=line.product).get().warehouse
-    stock_move(product=variant, warehouse=warehouse, quantity=1, target="sellable", kind="opening")
-    services.case_arrange_exchange(
-        case=case, actor=staff.user(Role.AGENT),
-        replacements=[{"line": str(case.lines.get().pk), "product": variant.sku, "unit_price": "150.00"}],
-    )  # fmt: skip
-
-
-def test_given_1_or_6_payment_requests_when_finance_lists_them_then_the_same_number_of_queries(staff):
-    finance = staff.api(Role.FINANCE)
-    finance.get("/exchange-payment-requests")  # the token's first use records last_used_at once
-    _owing_exchange(staff)
-
-    one = _queries(finance, "/exchange-payment-requests?limit=50")
-    for _ in range(5):
-        _owing_exchange(staff)
-    many = _queries(finance, "/exchange-payment-requests?limit=50")
-
-    items = finance.get("/exchange-payment-requests?state=pending").json()["items"]
-    assert [i["amount"] for i in items] == ["50.00"] * 6
-    assert (one, many) == (2, 2)  # the token, the page with its cases and customers
+    warehouse.get("/checklist")  # the token's first use records its last-used time (a write) once
+    counts = []
+    for path in ("/stock?limit=2", "/stock?limit=6", "/stock/movements?limit=2", "/stock/movements?limit=6",
+                 "/receipts/flagged?limit=2", "/receipts/flagged?limit=6"):  # fmt: skip
+        with CaptureQueriesContext(connection) as captured:
+            assert warehouse.get(path).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1] and counts[2] == counts[3] and counts[4] == counts[5]
+    assert StockMovement.objects.count() == 6 and ReturnUnit.objects.count() == 0

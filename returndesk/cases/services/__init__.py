@@ -19,6 +19,7 @@ from .actions import (
     case_finish_repair,
     case_gm_approve,
     case_gm_reject,
+    case_inspect,
     case_overturn_rejection,
     case_quote_repair,
     case_receive,
@@ -38,6 +39,7 @@ from .automation import case_fire_deadline, case_record_carrier_delivery, case_s
 from .creation import case_create
 from .exchange import case_exchange_settle_credit
 from .feedback import case_followup_call, case_survey_submit
+from .goods import case_dispose_units, case_record_pickup_booking, case_resolve_extra
 from .housekeeping import case_add_note, case_assign, case_set_priority
 from .policy import case_policy_override, case_waive_evidence
 from .transitions import case_transition
@@ -60,12 +62,14 @@ __all__ = [
     "case_decline_quote",
     "case_decline_solution",
     "case_diagnose",
+    "case_dispose_units",
     "case_exchange_settle_credit",
     "case_finish_repair",
     "case_fire_deadline",
     "case_followup_call",
     "case_gm_approve",
     "case_gm_reject",
+    "case_inspect",
     "case_open_from_findings",
     "case_overturn_rejection",
     "case_policy_override",
@@ -73,9 +77,11 @@ __all__ = [
     "case_receive",
     "case_record_carrier_delivery",
     "case_record_inspection",
+    "case_record_pickup_booking",
     "case_refund",
     "case_reject",
     "case_reopen",
+    "case_resolve_extra",
     "case_return_unrepaired",
     "case_schedule_visit",
     "case_set_priority",

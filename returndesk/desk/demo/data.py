@@ -166,32 +166,42 @@ RR_GM = (
     "confirm_solution",
     "ship_back",
     "receive",
+    "inspect",
     "confirm_cause",
     "gm_approve",
     "refund",
     "close",
 )
-RR_DISTRIBUTOR = ("approve", "confirm_solution", "receive", "confirm_cause", "gm_approve", "refund", "close")
-RR_SIMPLE = ("approve", "confirm_solution", "ship_back", "receive", "refund", "close")
+RR_DISTRIBUTOR = (
+    "approve",
+    "confirm_solution",
+    "receive",
+    "inspect",
+    "confirm_cause",
+    "gm_approve",
+    "refund",
+    "close",
+)
+RR_SIMPLE = ("approve", "confirm_solution", "ship_back", "receive", "inspect", "refund", "close")
 RO_SIMPLE = ("approve", "refund", "close")
 RO_GM = ("approve", "gm_approve", "refund", "close")
 EX_GM = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "gm_approve", "arrange_exchange",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "arrange_exchange",
     "ship_replacement", "close",
 )  # fmt: skip
 EX_SIMPLE = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "arrange_exchange", "ship_replacement",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "arrange_exchange", "ship_replacement",
     "close",
 )  # fmt: skip
 RP_GM = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "gm_approve", "diagnose",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "diagnose",
     "start_repair", "finish_repair", "close",
 )  # fmt: skip
 RP_SIMPLE = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "diagnose", "start_repair",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "diagnose", "start_repair",
     "finish_repair", "close",
 )  # fmt: skip
-TO_QC = ("approve", "confirm_solution", "ship_back", "receive", "confirm_cause")
+TO_QC = ("approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause")
 # Exchanges to another variant and paid repairs (issue #5, desk/demo/exchanges_repairs.py).
 EX_UPGRADE = (*TO_QC, "arrange_exchange", "confirm_payment", "ship_replacement", "close")
 RP_PAID = (*TO_QC, "quote_repair", "accept_quote", "start_repair", "finish_repair", "close")
