@@ -56,10 +56,12 @@ def _exchange_ready(staff, consumer, *, stock: int = 5) -> tuple[Case, object]:
     in_stock(line, quantity=max(stock, 1))
     if not stock:  # the only unit is promised to someone else
         stock_allocate(
-            product=line.product, warehouse=StockLevel.objects.get(product=line.product).warehouse, quantity=1
+            product=line.product,
+            warehouse=StockLevel.objects.get(product=line.product, condition="sellable").warehouse,
+            quantity=1,
         )
     variant = make_product(sku="VARIANT-1", category=line.product.category)
-    warehouse = StockLevel.objects.filter(product=line.product).get().warehouse
+    warehouse = StockLevel.objects.get(product=line.product, condition="sellable").warehouse
     stock_move(product=variant, warehouse=warehouse, quantity=2, target="sellable", kind="opening")
     case.refresh_from_db()
     return case, line
@@ -313,7 +315,7 @@ def _owing_exchange(staff) -> None:
     h.cause_confirmed(case, staff)
     in_stock(line, quantity=1)
     variant = make_product(category=line.product.category)
-    warehouse = StockLevel.objects.filter(product=line.product).get().warehouse
+    warehouse = StockLevel.objects.get(product=line.product, condition="sellable").warehouse
     stock_move(product=variant, warehouse=warehouse, quantity=1, target="sellable", kind="opening")
     services.case_arrange_exchange(
         case=case, actor=staff.user(Role.AGENT),

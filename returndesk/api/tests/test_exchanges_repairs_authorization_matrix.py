@@ -51,7 +51,7 @@ def _variant_arranged(unit_price: str):
         _stocked(case, staff)
         line = case.lines.select_related("order_line__product").get()
         variant = make_product(category=line.order_line.product.category)
-        warehouse = line.order_line.product.stocklevel_set.get().warehouse
+        warehouse = line.order_line.product.stocklevel_set.get(condition="sellable").warehouse
         stock_move(product=variant, warehouse=warehouse, quantity=2, target="sellable", kind="opening")
         services.case_arrange_exchange(
             case=case, actor=staff.user(Role.AGENT),

@@ -17,7 +17,7 @@ from returndesk.inventory.models import Condition, StockLevel
 from returndesk.inventory.services import stock_move
 from returndesk.orders.tests.factories import make_order
 
-from .helpers import approve_and_ship, confirm_cause, receive_all
+from .helpers import approve_and_ship, confirm_cause, receive_and_inspect
 from .test_concurrency import run_together
 
 CASES = 4
@@ -37,7 +37,7 @@ def _race(consumer, consumer_user, agent, warehouse, qc) -> None:
             lines=[{"order_line": ol, "quantity": 1, "reason": "Q02"}],
         )  # fmt: skip
         approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
-        receive_all(case, warehouse=warehouse)
+        receive_and_inspect(case, warehouse=warehouse)
         confirm_cause(case, qc=qc)
         cases.append(case)
 

@@ -23,7 +23,7 @@ from .helpers import (
     confirm_cause,
     event_trail,
     held_returned,
-    receive_all,
+    receive_and_inspect,
     refused,
     state_of,
 )
@@ -55,7 +55,7 @@ def received_repair(ol, *, reason, consumer, consumer_user, agent, warehouse, qc
         lines=[{"order_line": ol, "quantity": 1, "reason": reason, "serial_numbers": [serial]}],
     )  # fmt: skip
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
     return case
 

@@ -237,6 +237,9 @@ class Plan:
 PLANS = [
     # 退货退款 — the distributor flow of seed S2 first, so it books credit note HC-CN-…-0001.
     Plan(T.RETURN_REFUND, RR_DISTRIBUTOR, "rongxin", LAPTOPS, "Q01", quantity=10, short=True),
+    # 张伟 (the `customer` sign-in) has a quote to decide in the portal: his only laptop is taken
+    # before the consumer plans (he is one of the consumers) can take it.
+    Plan(T.REPAIR, (*TO_QC, "gm_approve", "quote_repair"), "zhangwei", ("HC-NB14-I7",), "Q05", story="water"),
     # Business customers return faulty goods within the warranty (seed S2); consumers within 7 days.
     Plan(T.RETURN_REFUND, RR_GM, "key_account", GM_LAPTOPS, "Q04", each_step=True),
     Plan(T.RETURN_REFUND, RR_GM, "consumer", GM_LAPTOPS, "Q04"),
@@ -287,8 +290,8 @@ PLANS = [
     Plan(T.EXCHANGE, (*TO_QC, "gm_reject"), "consumer", MONITORS, "Q08", story="dropped"),
     Plan(T.EXCHANGE, ("cancel",), "consumer", MONITORS, "D01"),
     # another variant: dearer (the customer pays the difference first) or cheaper (a credit is due)
-    Plan(T.EXCHANGE, EX_UPGRADE[:6], "consumer", UPGRADABLE, "Q02", story="upgrade"),
     Plan(T.EXCHANGE, EX_UPGRADE[:7], "consumer", UPGRADABLE, "Q02", story="upgrade"),
+    Plan(T.EXCHANGE, EX_UPGRADE[:8], "consumer", UPGRADABLE, "Q02", story="upgrade"),
     Plan(T.EXCHANGE, EX_UPGRADE, "consumer", UPGRADABLE, "Q02", story="upgrade"),
     Plan(
         T.EXCHANGE,
@@ -301,7 +304,7 @@ PLANS = [
     # 维修
     Plan(T.REPAIR, RP_GM, "consumer", GM_LAPTOPS, "Q01", each_step=True),
     Plan(T.REPAIR, (*RP_SIMPLE, "reopen"), "consumer", KBM, "Q03", story="repair_again"),
-    Plan(T.REPAIR, RP_SIMPLE[:6], "consumer", MONITORS, "Q02"),
+    Plan(T.REPAIR, RP_SIMPLE[:7], "consumer", MONITORS, "Q02"),
     Plan(T.REPAIR, (*APPEAL, "uphold_rejection"), "consumer", LAPTOPS, "Q04", story="self_repair"),
     Plan(T.REPAIR, APPEAL, "consumer", LAPTOPS, "Q05", story="self_repair"),
     Plan(T.REPAIR, ("approve", "confirm_solution", "cancel"), "zhangwei", ("HC-KB-M87",), "Q03"),
@@ -309,9 +312,8 @@ PLANS = [
     Plan(T.REPAIR, (*TO_QC, "gm_reject"), "consumer", ("HC-NB13-U5", "HC-NB14-I5"), "Q05", story="water"),
     # user damage is quoted (seed S8 4.3): accepted and repaired, pending, or declined and sent back
     Plan(T.REPAIR, RP_PAID, "consumer", MONITORS, "Q02", story="dropped"),
-    Plan(T.REPAIR, (*TO_QC, "gm_approve", "quote_repair"), "zhangwei", ("HC-NB14-I7",), "Q05", story="water"),
-    Plan(T.REPAIR, RP_DECLINED[:7], "consumer", MONITORS, "Q02", story="dropped"),
-    Plan(T.REPAIR, RP_DECLINED[:8], "consumer", ("HC-NB13-U5",), "Q05", story="water"),
+    Plan(T.REPAIR, RP_DECLINED[:8], "consumer", MONITORS, "Q02", story="dropped"),
+    Plan(T.REPAIR, RP_DECLINED[:9], "consumer", ("HC-NB13-U5",), "Q05", story="water"),
     Plan(T.REPAIR, RP_DECLINED, "consumer", MONITORS, "Q02", story="dropped"),
     # 咨询
     Plan(T.CONSULTATION, (), "consumer"),
