@@ -17,6 +17,14 @@ def nothing_received() -> DomainError:
     )
 
 
+def nothing_accepted() -> DomainError:
+    return DomainError(
+        "exchange.nothing_accepted",
+        "验收未接收任何退回的商品(全部拒收),无法安排换货",
+        "Inspection accepted none of the returned goods, so there is nothing to replace",
+    )
+
+
 def unknown_line(field: str) -> DomainError:
     return _field("exchange.unknown_line", field, "不是本工单的行", "Not a line of this case")
 

@@ -19,6 +19,8 @@ from returndesk.exchanges import errors as exchange_errors
 from returndesk.exchanges import selectors as exchange_selectors
 from returndesk.exchanges import services as exchange_services
 from returndesk.exchanges.models import ExchangeState
+from returndesk.inspection.models import Outcome as InspectionOutcome
+from returndesk.inspection.selectors import line_outcomes
 from returndesk.orders.models import PaymentMethod
 
 from .. import errors
@@ -41,12 +43,16 @@ def _arrange_exchange(case: Case, actor, inputs: dict) -> dict:
     lines = list(case.lines.select_related("order_line__order", "order_line__product__category", "reason"))
     if not any((line.quantity_received or 0) > 0 for line in lines):
         raise exchange_errors.nothing_received()
+    outcomes = line_outcomes(case)
+    taken_back = {line.id: _taken_back(line, outcomes[line.id]) for line in lines}
+    if not any(count for count, _serials in taken_back.values()):
+        raise exchange_errors.nothing_accepted()
     choices = _replacement_choices(inputs.get("replacements"), lines)
     warehouse = _warehouse(inputs.get("warehouse"))
     locked = quantities.lock_order_lines(line.order_line_id for line in lines)
     plans = []
     for line in lines:
-        received = line.quantity_received or 0
+        received, returned_serials = taken_back[line.id]
         if received == 0:
             continue
         order_line = locked[line.order_line_id]
@@ -59,7 +65,7 @@ def _arrange_exchange(case: Case, actor, inputs: dict) -> dict:
                 original_value=units_value(order_line, received),
                 product=product,
                 unit_price=price,
-                returned_serials=tuple(line.serial_numbers[:received]),
+                returned_serials=returned_serials,
             )
         )
     exchange = exchange_services.exchange_reserve(
@@ -86,6 +92,27 @@ def _arrange_exchange(case: Case, actor, inputs: dict) -> dict:
         "credit_amount": str(exchange.credit_amount),
         "note": inputs.get("note", ""),
     }
+
+
+def _taken_back(line, outcome) -> tuple[int, tuple[str, ...]]:
+    """How many units of the line the exchange replaces, and their serial numbers: the units
+    inspection accepted (inspection.line_outcomes, per unit of the receipt) with the serials
+    scanned for them at receipt; rejected units go back to the customer and are not replaced. A
+    unit received without a scanned serial takes the next claimed serial no unit was scanned
+    with. A line never inspected (received before inspection existed) replaces what was received."""
+    if not outcome.details["inspected"]:
+        received = line.quantity_received or 0
+        return received, tuple(line.serial_numbers[:received])
+    units = outcome.details["units"]
+    scanned = {unit["serial_number"] for unit in units if unit["serial_number"]}
+    spare = iter([serial for serial in line.serial_numbers if serial not in scanned])
+    serials = []
+    accepted = [unit for unit in units if unit["outcome"] == InspectionOutcome.ACCEPTED]
+    for unit in accepted:
+        serial = unit["serial_number"] or next(spare, "")
+        if serial:
+            serials.append(serial)
+    return len(accepted), tuple(serials)
 
 
 def _replacement_choices(raw, lines) -> dict:

@@ -5,6 +5,7 @@ line, so it can itself be returned exactly once at the original price."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -21,13 +22,15 @@ from returndesk.orders.models import Payment
 from returndesk.orders.tests.factories import make_order
 
 from .helpers import (
+    add_photo,
     approve_and_ship,
     confirm_cause,
     event_trail,
     held_returned,
+    inspect_all,
     line_of,
     open_case,
-    receive_all,
+    receive_and_inspect,
     refused,
     state_of,
 )
@@ -75,12 +78,14 @@ def _received_exchange(ol, *, consumer, consumer_user, agent, warehouse, qc, ser
         lines=[{"order_line": ol, "quantity": 1, "reason": "Q02", "serial_numbers": list(serials)}],
     )  # fmt: skip
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
     return case
 
 
 def _levels(product, warehouse) -> dict:
+    """Stock of the product per condition; the returned unit waits in `inspection` after the goods
+    flow's inspect step until its disposition (docs/goods.md)."""
     return {
         lv.condition: (lv.on_hand, lv.allocated)
         for lv in stock_selectors.stock_levels(product=product, warehouse=warehouse)
@@ -113,7 +118,7 @@ def test_given_a_like_for_like_exchange_when_arranged_and_shipped_then_stock_mov
         wh,
     )
     assert PaymentRequest.objects.count() == 0
-    assert _levels(products["27qhd"], wh) == {Condition.SELLABLE: (5, 1)}
+    assert _levels(products["27qhd"], wh) == {Condition.SELLABLE: (5, 1), Condition.INSPECTION: (1, 0)}
 
     services.case_ship_replacement(
         case=case, actor=warehouse, carrier="SF", tracking_number="SF1234567890123",
@@ -127,7 +132,7 @@ def test_given_a_like_for_like_exchange_when_arranged_and_shipped_then_stock_mov
         "SF",
         "SF1234567890123",
     )
-    assert _levels(products["27qhd"], wh) == {Condition.SELLABLE: (4, 0)}
+    assert _levels(products["27qhd"], wh) == {Condition.SELLABLE: (4, 0), Condition.INSPECTION: (1, 0)}
     movement = StockMovement.objects.get(kind=MovementKind.REPLACEMENT_SHIPMENT)
     assert (movement.quantity, movement.reference, movement.serial_number, movement.actor) == (
         1, f"case:{case.number}", "SN-NEW-0001", warehouse,
@@ -232,7 +237,7 @@ def test_given_a_dearer_variant_when_arranged_then_the_customer_owes_the_differe
 
     assert case.status == Status.REPLACEMENT_SHIPPED
     assert _levels(products["27uhd"], wh) == {Condition.SELLABLE: (2, 0)}
-    assert _levels(products["27qhd"], wh) == {Condition.SELLABLE: (5, 0)}
+    assert _levels(products["27qhd"], wh) == {Condition.SELLABLE: (5, 0), Condition.INSPECTION: (1, 0)}
     assert list(Payment.objects.values_list("id", "amount")) == payments_before  # never charged by us
     assert event_trail(case)[-3:] == [
         ("arrange_exchange", "cause_confirmed", "replacement_reserved"),
@@ -307,7 +312,7 @@ def test_given_an_unpaid_arrangement_when_arranged_again_like_for_like_then_the_
     )  # fmt: skip
     assert PaymentRequest.objects.get().state == PaymentState.VOID
     assert _levels(products["27uhd"], wh) == {Condition.SELLABLE: (3, 0)}
-    assert _levels(products["27qhd"], wh) == {Condition.SELLABLE: (5, 1)}
+    assert _levels(products["27qhd"], wh) == {Condition.SELLABLE: (5, 1), Condition.INSPECTION: (1, 0)}
     assert case.status == Status.REPLACEMENT_RESERVED
     assert event_trail(case)[-1] == ("arrange_exchange", "replacement_reserved", "replacement_reserved")
     services.case_ship_replacement(
@@ -373,6 +378,7 @@ def test_given_nothing_was_received_when_arranging_then_refused_and_nothing_chan
     case = open_case(actor=consumer_user, customer=consumer, order_line=ol, reason="Q02", type="exchange")
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
     services.case_receive(case=case, actor=warehouse, received={str(line_of(case).id): 0})
+    inspect_all(case, inspector=warehouse)  # nothing to inspect
     confirm_cause(case, qc=qc)
 
     with refused("exchange.nothing_received", case=case, order_lines=[ol]):
@@ -416,7 +422,7 @@ def test_given_a_shipped_exchange_when_the_replacement_is_returned_then_the_orig
         lines=[{"order_line": ol, "quantity": 1, "reason": "Q02", "serial_numbers": ["SN-NEW-9"]}],
     )  # fmt: skip
     approve_and_ship(back, reviewer=agent, customer_actor=consumer_user)
-    receive_all(back, warehouse=warehouse)
+    receive_and_inspect(back, warehouse=warehouse)
     confirm_cause(back, qc=qc)
     services.case_refund(case=back, actor=finance, reference="HC-CN-2026-0100")
 
@@ -449,10 +455,79 @@ def test_given_a_dearer_replacement_returned_later_then_the_refund_is_the_origin
 
     back = open_case(actor=consumer_user, customer=consumer, order_line=ol, reason="Q02")
     approve_and_ship(back, reviewer=agent, customer_actor=consumer_user)
-    receive_all(back, warehouse=warehouse)
+    receive_and_inspect(back, warehouse=warehouse)
     confirm_cause(back, qc=qc)
     services.case_refund(case=back, actor=finance, reference="HC-CN-2026-0101")
 
     assert back.refund_amount == Decimal("1000.00")
     assert Exchange.objects.get(case=case).price_difference == Decimal("299.00")
     assert held_returned(ol) == (0, 1)
+
+
+def _received_two(ol, *, consumer, consumer_user, agent, warehouse, rejected: set[str]):
+    """An exchange of both units of `ol` (serials SN-A, SN-B, claimed in that order), received
+    with both serials scanned; inspection rejects the units whose serial is in `rejected`
+    (customer damage, with a photo) and accepts the others."""
+    from returndesk.inspection.models import ReturnUnit
+    from returndesk.inspection.tests.helpers import units_payload
+
+    case = services.case_create(
+        actor=consumer_user, customer=consumer, type="exchange", channel="web",
+        lines=[{"order_line": ol, "quantity": 2, "reason": "Q02", "serial_numbers": ["SN-A", "SN-B"]}],
+    )  # fmt: skip
+    approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
+    line_id = str(line_of(case).id)
+    services.case_receive(
+        case=case, actor=warehouse, received={line_id: 2}, serial_numbers={line_id: ["SN-A", "SN-B"]}
+    )
+    photo = add_photo(case, warehouse, name="外壳裂纹.png")
+    serial_of = dict(ReturnUnit.objects.filter(case_line_id=line_id).values_list("id", "serial_number"))
+    units = units_payload(case)
+    for unit in units:
+        if serial_of[uuid.UUID(unit["unit"])] in rejected:
+            unit.update(outcome="rejected", rejection_reason="customer_damage", photos=[str(photo.id)])
+    services.case_inspect(case=case, actor=warehouse, units=units)
+    return case
+
+
+def test_given_one_of_two_units_rejected_at_inspection_when_arranging_then_only_the_accepted_unit_and_its_scanned_serial_are_taken_back(
+    shop, consumer, consumer_user, agent, warehouse, qc
+):
+    """Goods' per-unit receipt decides: the rejected unit (SN-A, the first claimed) goes back to
+    the customer; the replacement stands in for SN-B, the unit inspection accepted."""
+    products, _wh = shop
+    ol = _order_line(consumer, products["27qhd"], quantity=2, serials=["SN-A", "SN-B"])
+    case = _received_two(
+        ol,
+        consumer=consumer,
+        consumer_user=consumer_user,
+        agent=agent,
+        warehouse=warehouse,
+        rejected={"SN-A"},
+    )
+    confirm_cause(case, qc=qc)
+
+    services.case_arrange_exchange(case=case, actor=agent)
+
+    exchange = Exchange.objects.get(case=case)
+    assert list(exchange.lines.values_list("quantity", "returned_serials")) == [(1, ["SN-B"])]
+    assert (exchange.original_value, exchange.price_difference) == (Decimal("1000.00"), Decimal("0.00"))
+    assert case.events.get(type="arrange_exchange").data["replacements"][0]["quantity"] == 1
+
+
+def test_given_every_unit_rejected_at_inspection_when_arranging_then_refused_and_nothing_reserved(
+    shop, consumer, consumer_user, agent, warehouse, qc
+):
+    products, _wh = shop
+    ol = _order_line(consumer, products["27qhd"], quantity=2, serials=["SN-A", "SN-B"])
+    case = _received_two(
+        ol, consumer=consumer, consumer_user=consumer_user, agent=agent, warehouse=warehouse,
+        rejected={"SN-A", "SN-B"},
+    )  # fmt: skip
+    confirm_cause(case, qc=qc)
+    stock_before = _stock_state()
+
+    with refused("exchange.nothing_accepted", case=case, order_lines=[ol]):
+        services.case_arrange_exchange(case=case, actor=agent)
+
+    assert _stock_state() == stock_before and Exchange.objects.count() == 0
