@@ -24,6 +24,8 @@ from returndesk.followups.selectors import followup_for_case
 from returndesk.orders.models import Order, OrderLine
 from returndesk.orders.selectors import order_visible_to
 from returndesk.policies.decisions import Decision
+from returndesk.repairs.models import Repair, RepairQuoteItem
+from returndesk.repairs.selectors import repair_of_case
 from returndesk.sla.rules import RuleCode, TargetKind
 from returndesk.sla.selectors import case_sla_view, customer_deadline
 
@@ -33,7 +35,9 @@ from .access import PortalAccess
 # What a customer may ask for in the portal (consultations and acceptance visits go to the desk).
 REQUEST_TYPES = (CaseType.RETURN_REFUND, CaseType.EXCHANGE, CaseType.REPAIR, CaseType.REFUND_ONLY)
 # Workflow actions the portal offers, each a form on the case page.
-PORTAL_ACTIONS = ("confirm_solution", "decline_solution", "ship_back", "cancel", "appeal")
+PORTAL_ACTIONS = (
+    "confirm_solution", "decline_solution", "ship_back", "cancel", "appeal", "accept_quote", "decline_quote",
+)  # fmt: skip
 
 
 def order_not_found() -> NotFound:
@@ -234,6 +238,8 @@ class CasePage:
     return_address: Warehouse | None
     panels: list[panels.Rendered] = field(default_factory=list)
     followup: FollowUp | None = None
+    quote: Repair | None = None  # a paid repair's quote while the customer decides (issue #5)
+    quote_items: list[RepairQuoteItem] = field(default_factory=list)
 
     @property
     def survey_open(self) -> bool:
@@ -264,6 +270,8 @@ def _due(case: Case) -> dict[str, datetime | None]:
         if review:
             candidates.append(review)
         return {"reply": min(candidates) if candidates else None}
+    # Exchanges and repairs after inspection (replacement_reserved, difference_paid, quote_pending,
+    # ready_for_repair, quote_declined) have no customer deadline or legal deadline rule: no date.
     return {}
 
 
@@ -285,6 +293,7 @@ def portal_case_page(*, access: PortalAccess, case_id) -> CasePage:
     address = None
     if case.status == Status.AWAITING_RETURN and case.solution in {"self_ship", "drop_off"}:
         address = Warehouse.objects.filter(is_default=True).first()
+    quote = repair_of_case(case=case) if case.status == Status.QUOTE_PENDING else None
     return CasePage(
         case=case,
         lines=detail.lines,
@@ -296,6 +305,8 @@ def portal_case_page(*, access: PortalAccess, case_id) -> CasePage:
         return_address=address,
         panels=panels.rendered_for(case=case, access=access),
         followup=followup_for_case(case) if case.status == Status.CLOSED else None,
+        quote=quote,
+        quote_items=list(quote.quote_items.all()) if quote else [],
     )
 
 

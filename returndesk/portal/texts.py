@@ -108,6 +108,36 @@ def step_for(event: CaseEvent, case) -> Step | None:
         title = _("We refunded %(amount)s CNY.") % {"amount": data.get("amount", "")}
     elif t == "ship_replacement":
         title = _("We shipped the replacement: %(shipment)s.") % {"shipment": _shipment(data)}
+    elif t == "arrange_exchange":
+        title = _("We reserved your replacement.")
+        if data.get("amount_due") and data["amount_due"] != "0.00":
+            details.append(
+                (_("Price difference to pay"), _("%(amount)s CNY") % {"amount": data["amount_due"]})
+            )
+        if data.get("credit_amount") and data["credit_amount"] != "0.00":
+            details.append(
+                (_("Price difference we pay back"), _("%(amount)s CNY") % {"amount": data["credit_amount"]})
+            )
+    elif t == "confirm_payment":
+        title = _("We received your payment of the price difference.")
+    elif t == "exchange_credit_settled":
+        title = _("We paid back the price difference.")
+    elif t == "diagnose":
+        title = _("We examined the product: the repair is free under the warranty.")
+        add(_("Diagnosis"), "diagnosis")
+    elif t == "quote_repair":
+        title = _("We examined the product and quote the repair: %(amount)s CNY.") % {
+            "amount": data.get("quote_total", "")
+        }
+        add(_("Diagnosis"), "diagnosis")
+    elif t == "accept_quote":
+        title = _("You accepted the repair quote.") if mine else _("The repair quote was accepted.")
+        add(_("Note"), "note")
+    elif t == "decline_quote":
+        title = _("You declined the repair quote.") if mine else _("The repair quote was declined.")
+        add(_("Reason"), "reason")
+    elif t == "return_unrepaired":
+        title = _("We sent the product back unrepaired: %(shipment)s.") % {"shipment": _shipment(data)}
     elif t == "start_repair":
         title = _("The repair has started.")
     elif t == "finish_repair":
@@ -210,6 +240,45 @@ def next_step(case, *, due: dict[str, datetime | None], refusal: str = "") -> Ne
             _("The refund of %(amount)s CNY was made. It reaches you by the original payment route, "
               "usually within 3 to 10 working days.") % {"amount": case.refund_amount}
         )  # fmt: skip
+    if s == Status.REPLACEMENT_RESERVED:
+        from returndesk.exchanges.selectors import exchange_amount_due, exchange_live
+
+        request = exchange_amount_due(case=case)
+        if request is not None:
+            return NextStep(
+                _("Your replacement is reserved. Please pay the price difference of %(amount)s CNY "
+                  "(payment request %(number)s); we ship the replacement as soon as the payment is confirmed.")
+                % {"amount": request.amount, "number": request.number},
+                yours=True,
+            )  # fmt: skip
+        exchange = exchange_live(case=case)
+        if exchange is not None and exchange.credit_amount:
+            return NextStep(
+                _("Your replacement is reserved and will ship soon. We pay you back the price difference "
+                  "of %(amount)s CNY.") % {"amount": exchange.credit_amount}
+            )  # fmt: skip
+        return NextStep(_("Your replacement is reserved and will ship soon."))
+    if s == Status.DIFFERENCE_PAID:
+        return NextStep(_("We received the price difference. Your replacement will ship soon."))
+    if s == Status.QUOTE_PENDING:
+        from returndesk.repairs.selectors import repair_of_case
+
+        repair = repair_of_case(case=case)
+        return NextStep(
+            _("The warranty does not cover this repair. It costs %(amount)s CNY: please accept or decline the "
+              "quote below. If you decline, we send the product back unrepaired.")
+            % {"amount": repair.quote_total if repair else ""},
+            yours=True,
+        )  # fmt: skip
+    if s == Status.READY_FOR_REPAIR:
+        return NextStep(_("Your product is waiting for the technician; the repair starts soon."))
+    if s == Status.QUOTE_DECLINED:
+        return NextStep(_("You declined the quote. We send the product back to you unrepaired."))
+    if s == Status.RETURNED_UNREPAIRED:
+        shipment = f"{carrier_label(case.outbound_carrier)} {case.outbound_tracking_number}".strip()
+        return NextStep(
+            _("Your product is on its way back to you unrepaired: %(shipment)s.") % {"shipment": shipment}
+        )
     if s == Status.REPAIRING:
         return NextStep(_("Your product is being repaired."))
     if s in {Status.REPLACEMENT_SHIPPED, Status.REPAIRED}:

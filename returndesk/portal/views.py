@@ -279,6 +279,8 @@ def _case_page(request, id, *, status=200, forms=None, error=None):
         "ship_back": ShipForm(),
         "cancel": ReasonForm(),
         "appeal": ReasonForm(),
+        "accept_quote": NoteForm(),
+        "decline_quote": ReasonForm(),
         "message": MessageForm(),
         "survey": SurveyForm(),
         **(forms or {}),
@@ -308,6 +310,10 @@ ACTIONS = {
         case=case, actor=actor, reason=d["reason"], expected_version=v)),
     "appeal": (ReasonForm, lambda case, actor, d, v: case_services.case_appeal(
         case=case, actor=actor, reason=d["reason"], expected_version=v)),
+    "accept_quote": (NoteForm, lambda case, actor, d, v: case_services.case_accept_quote(
+        case=case, actor=actor, note=d["note"], expected_version=v)),
+    "decline_quote": (ReasonForm, lambda case, actor, d, v: case_services.case_decline_quote(
+        case=case, actor=actor, reason=d["reason"], expected_version=v)),
 }  # fmt: skip
 DONE = {
     "confirm_solution": gettext_lazy("You confirmed the solution."),
@@ -315,6 +321,8 @@ DONE = {
     "ship_back": gettext_lazy("Thank you. The tracking number is saved."),
     "cancel": gettext_lazy("The request was cancelled."),
     "appeal": gettext_lazy("Your appeal was sent to a service supervisor."),
+    "accept_quote": gettext_lazy("You accepted the quote. We start the repair."),
+    "decline_quote": gettext_lazy("You declined the quote. We send the product back unrepaired."),
 }
 
 
@@ -327,7 +335,8 @@ def _version(request) -> int | None:
 @portal_page
 def case_action(request, id, action):
     """One workflow action of the customer (confirm or decline the solution, ship back, cancel,
-    appeal), on the version of the case the page showed: a stale page is refused as a conflict."""
+    appeal, accept or decline a repair quote), on the version of the case the page showed: a
+    stale page is refused as a conflict."""
     if action not in ACTIONS:
         raise Http404()
     form_class, call = ACTIONS[action]
