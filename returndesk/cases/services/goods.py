@@ -68,7 +68,7 @@ def case_dispose_units(*, case: Case, actor, dispositions: list) -> Case:
         locked = _lock(case)
         units = {
             str(u.id): u
-            for u in ReturnUnit.objects.select_for_update()
+            for u in ReturnUnit.objects.select_for_update(of=("self",))
             .filter(receipt_line__receipt__case=locked)
             .select_related("receipt_line__receipt__warehouse", "receipt_line__product")
         }
@@ -102,7 +102,7 @@ def case_resolve_extra(
     with transaction.atomic():
         locked = _lock(case)
         extra = (
-            ReceiptExtra.objects.select_for_update()
+            ReceiptExtra.objects.select_for_update(of=("self",))
             .select_related("receipt__warehouse", "product")
             .filter(receipt__case=locked, id=extra_id)
             .first()
