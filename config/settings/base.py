@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "returndesk.followups",
     "returndesk.notifications",
     "returndesk.desk",
+    "returndesk.portal",
     "returndesk.api",
 ]
 
