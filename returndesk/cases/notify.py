@@ -165,6 +165,8 @@ def case_pickup_book(payload: dict) -> bool:
     shipment = ReturnShipment.objects.filter(id=payload["shipment_id"]).first()
     if shipment is None or shipment.state != ShipmentState.PICKUP_REQUESTED:
         return True  # cancelled or booked by hand meanwhile: nothing to do
+    if shipment.pickup_window_start is None or not shipment.carrier:
+        return True  # staff agree the window and carrier with the customer and book by hand
     case = Case.objects.get(id=payload["case_id"])
     booking = adapter_for(shipment.carrier).book_pickup(
         PickupRequest(

@@ -110,17 +110,16 @@ class ReturnShipment(BaseModel):
             ),
             models.CheckConstraint(
                 name="return_shipment_pickup_window",
-                condition=~Q(method="pickup") | Q(
-                    pickup_window_start__isnull=False, pickup_window_end__isnull=False,
+                condition=Q(pickup_window_start__isnull=True, pickup_window_end__isnull=True) | Q(
+                    method="pickup", pickup_window_start__isnull=False, pickup_window_end__isnull=False,
                     pickup_window_end__gt=F("pickup_window_start"),
                 ),
             ),
+            # A booked pickup has the carrier's reference, the agreed window and the carrier.
             models.CheckConstraint(
-                name="return_shipment_pickup_has_carrier", condition=~Q(method="pickup") | ~Q(carrier=""),
-            ),
-            models.CheckConstraint(
-                name="return_shipment_booked_has_reference",
-                condition=~Q(state="pickup_booked") | ~Q(booking_reference=""),
+                name="return_shipment_booked_complete",
+                condition=~Q(state="pickup_booked")
+                | (~Q(booking_reference="") & Q(pickup_window_start__isnull=False) & ~Q(carrier="")),
             ),
             models.CheckConstraint(
                 name="return_shipment_shipped_has_tracking",

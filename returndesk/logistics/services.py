@@ -47,22 +47,26 @@ def _moment(value, field: str) -> datetime | None:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def _pickup_fields(*, start, end, carrier, address, now) -> tuple[datetime, datetime, str]:
-    labels = {
-        "pickup_window_start": ("取件开始时间", "pickup from"),
-        "pickup_window_end": ("取件结束时间", "pickup until"),
-        "carrier": ("承运商", "carrier"),
-        "pickup_address": ("取件地址", "pickup address"),
-    }
-    given = {
-        "pickup_window_start": start,
-        "pickup_window_end": end,
-        "carrier": carrier,
-        "pickup_address": address,
-    }
-    missing = {name: labels[name] for name, value in given.items() if value in (None, "")}
+LABELS = {
+    "pickup_window_start": ("取件开始时间", "pickup from"),
+    "pickup_window_end": ("取件结束时间", "pickup until"),
+    "carrier": ("承运商", "carrier"),
+    "pickup_address": ("取件地址", "pickup address"),
+}
+
+
+def _require(**given) -> None:
+    missing = {name: LABELS[name] for name, value in given.items() if value in (None, "")}
     if missing:
         raise errors.pickup_incomplete(missing)
+
+
+def _window(start, end, now) -> tuple[datetime | None, datetime | None]:
+    """Both ends or neither (a window agreed later, when staff book the pickup); in the future,
+    ending after it starts, at most 12 hours."""
+    if start in (None, "") and end in (None, ""):
+        return None, None
+    _require(pickup_window_start=start, pickup_window_end=end)
     start = _moment(start, "pickup_window_start")
     end = _moment(end, "pickup_window_end")
     if end <= start:
@@ -77,10 +81,17 @@ def _pickup_fields(*, start, end, carrier, address, now) -> tuple[datetime, date
         raise errors.pickup_window_invalid(
             "取件时间段不能超过 12 小时", "The pickup window cannot be longer than 12 hours"
         )
+    return start, end
+
+
+def _parcel_carrier(carrier) -> str:
+    """A parcel carrier that picks up (freight forwarders, OTHER, do not), or "" for none yet."""
+    if carrier in (None, ""):
+        return ""
     code = str(carrier).strip().upper()
     if code not in CARRIERS or code == "OTHER":
         raise errors.carrier_unknown(carrier, [c for c in CARRIERS if c != "OTHER"])
-    return start, end, code
+    return code
 
 
 def return_shipment_plan(
@@ -96,9 +107,9 @@ def return_shipment_plan(
 ) -> ReturnShipment:
     """Seed S9 steps 3–5: the customer confirms how the goods come back. Self-ship and drop-off
     get the right warehouse's return address (the deadline is the SLA ship timeout, read by the
-    selectors); a pickup needs a window in the future (at most 12 hours), the address and a
-    carrier, and is handed to the carrier's adapter after commit (`adapter` names it). The caller
-    holds the case row lock."""
+    selectors). A pickup needs the address; the window (in the future, at most 12 hours) and the
+    carrier may be given now — then the carrier's adapter books it after commit (`adapter` names
+    it) — or agreed with staff, who enter them with the booking. The caller holds the case lock."""
     if method not in ReturnMethod.values:
         raise errors.method_invalid(method, ReturnMethod.values)
     lines = list(case.lines.select_related("order_line__product"))
@@ -109,13 +120,12 @@ def return_shipment_plan(
     if method != ReturnMethod.PICKUP and any((pickup_window_start, pickup_window_end, carrier)):
         raise errors.pickup_fields_not_allowed(method)
     if method == ReturnMethod.PICKUP:
-        start, end, code = _pickup_fields(
-            start=pickup_window_start, end=pickup_window_end, carrier=carrier, address=sender_address,
-            now=timezone.now(),
-        )  # fmt: skip
+        _require(pickup_address=sender_address)
+        start, end = _window(pickup_window_start, pickup_window_end, timezone.now())
+        code = _parcel_carrier(carrier)
         fields = {
             "pickup_window_start": start, "pickup_window_end": end, "carrier": code,
-            "adapter": adapter_for(code).code,
+            "adapter": adapter_for(code).code if code else "",
         }  # fmt: skip
         state = ShipmentState.PICKUP_REQUESTED
     return ReturnShipment.objects.create(
@@ -148,10 +158,19 @@ def return_shipment_ship(*, case, carrier, tracking_number) -> tuple[str, str]:
 
 
 def pickup_booking_record(
-    *, case, booking_reference: str, tracking_number: str = "", actor=None
+    *,
+    case,
+    booking_reference: str,
+    tracking_number: str = "",
+    actor=None,
+    pickup_window_start=None,
+    pickup_window_end=None,
+    carrier: str = "",
 ) -> ReturnShipment:
     """The carrier booked the pickup: staff enter its reference (manual adapter), or a real
-    adapter's answer is recorded (actor None). Refused unless the case has a pickup not yet booked."""
+    adapter's answer is recorded (actor None). A window and carrier agreed with the customer since
+    the confirmation are given here; a booking needs both. Refused unless the case has a pickup
+    not yet booked."""
     reference = (booking_reference or "").strip()
     if not reference or len(reference) > 64:
         raise errors.booking_reference_invalid()
@@ -163,6 +182,16 @@ def pickup_booking_record(
             raise errors.not_a_pickup()
         if shipment.state != ShipmentState.PICKUP_REQUESTED:
             raise errors.already_booked(shipment.booking_reference or shipment.tracking_number)
+        start, end = _window(pickup_window_start, pickup_window_end, timezone.now())
+        if start is not None:
+            shipment.pickup_window_start, shipment.pickup_window_end = start, end
+        code = _parcel_carrier(carrier)
+        if code:
+            shipment.carrier, shipment.adapter = code, adapter_for(code).code
+        _require(
+            pickup_window_start=shipment.pickup_window_start, pickup_window_end=shipment.pickup_window_end,
+            carrier=shipment.carrier,
+        )  # fmt: skip
         number = ""
         if tracking_number:
             _code, number = parse_shipment(shipment.carrier, tracking_number)
@@ -173,14 +202,10 @@ def pickup_booking_record(
         shipment.booked_by = actor
         shipment.save(
             update_fields=[
-                "booking_reference",
-                "tracking_number",
-                "state",
-                "booked_at",
-                "booked_by",
-                "updated_at",
+                "booking_reference", "tracking_number", "state", "booked_at", "booked_by", "pickup_window_start",
+                "pickup_window_end", "carrier", "adapter", "updated_at",
             ]
-        )
+        )  # fmt: skip
         return shipment
 
 

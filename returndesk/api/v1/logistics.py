@@ -26,7 +26,7 @@ from returndesk.logistics.labels import return_label_pdf
 from returndesk.logistics.selectors import pickups_to_book, return_instructions
 
 from ..auth import roles_allowed
-from ..schemas import InputSchema, LocalDatetime, with_problems
+from ..schemas import DatetimeIn, InputSchema, LocalDatetime, with_problems
 from .cases import LabelOut, label
 
 router = Router(tags=["logistics"])
@@ -84,8 +84,14 @@ class PickupQueue(Schema):
 
 
 class BookingIn(InputSchema):
+    """The carrier's reference, and the window and carrier if the customer's confirmation left
+    them to be agreed (a booking needs both)."""
+
     booking_reference: str = Field(min_length=1, max_length=64)
     tracking_number: str = Field("", max_length=64)
+    pickup_window_start: DatetimeIn | None = None
+    pickup_window_end: DatetimeIn | None = None
+    carrier: str = Field("", max_length=10)
 
 
 def _shipment_out(shipment, deadline=None) -> dict:
@@ -161,7 +167,8 @@ def pickup_booking(request: HttpRequest, case_id: UUID, payload: BookingIn):
     case = case_selectors.case_get_for_user(user=request.auth, case_id=case_id)
     case_services.case_record_pickup_booking(
         case=case, actor=request.auth, booking_reference=payload.booking_reference,
-        tracking_number=payload.tracking_number,
+        tracking_number=payload.tracking_number, pickup_window_start=payload.pickup_window_start,
+        pickup_window_end=payload.pickup_window_end, carrier=payload.carrier,
     )  # fmt: skip
     _case, instructions = _instructions(request, case_id)
     return _shipment_out(instructions.shipment, instructions.deadline)

@@ -30,11 +30,19 @@ def _lock(case: Case) -> Case:
 
 
 def case_record_pickup_booking(
-    *, case: Case, actor, booking_reference: str, tracking_number: str = ""
+    *,
+    case: Case,
+    actor,
+    booking_reference: str,
+    tracking_number: str = "",
+    pickup_window_start=None,
+    pickup_window_end=None,
+    carrier: str = "",
 ) -> Case:
     """Seed S9 5a 客服部门与物流合作伙伴联系,安排上门取件: the carrier's booking reference of the
     pickup the customer asked for — entered by customer service or the warehouse (manual adapter),
-    or recorded for a carrier adapter that booked it (actor None, the system). The customer is told."""
+    or recorded for a carrier adapter that booked it (actor None, the system), with the window and
+    carrier agreed with the customer if the confirmation left them open. The customer is told."""
     if actor is not None and actor.role not in PICKUP_BOOKERS:
         raise logistics_errors.booking_forbidden()
     with transaction.atomic():
@@ -42,8 +50,9 @@ def case_record_pickup_booking(
         if not locked.is_open:
             raise logistics_errors.no_open_shipment()
         shipment = logistics.pickup_booking_record(
-            case=locked, booking_reference=booking_reference, tracking_number=tracking_number, actor=actor
-        )
+            case=locked, booking_reference=booking_reference, tracking_number=tracking_number, actor=actor,
+            pickup_window_start=pickup_window_start, pickup_window_end=pickup_window_end, carrier=carrier,
+        )  # fmt: skip
         event_record(
             case=locked, actor=actor, type="pickup_booked",
             data={
@@ -68,7 +77,7 @@ def case_dispose_units(*, case: Case, actor, dispositions: list) -> Case:
         locked = _lock(case)
         units = {
             str(u.id): u
-            for u in ReturnUnit.objects.select_for_update()
+            for u in ReturnUnit.objects.select_for_update(of=("self",))
             .filter(receipt_line__receipt__case=locked)
             .select_related("receipt_line__receipt__warehouse", "receipt_line__product")
         }
@@ -102,7 +111,7 @@ def case_resolve_extra(
     with transaction.atomic():
         locked = _lock(case)
         extra = (
-            ReceiptExtra.objects.select_for_update()
+            ReceiptExtra.objects.select_for_update(of=("self",))
             .select_related("receipt__warehouse", "product")
             .filter(receipt__case=locked, id=extra_id)
             .first()

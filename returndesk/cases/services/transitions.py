@@ -224,16 +224,19 @@ def _confirm_solution(case, actor, inputs):
         return_address=shipment.ship_to_address,
     )  # fmt: skip
     if method == ReturnMethod.PICKUP:
-        data.update(
-            pickup_window_start=shipment.pickup_window_start.isoformat(),
-            pickup_window_end=shipment.pickup_window_end.isoformat(),
-            pickup_address=shipment.sender_address, carrier=shipment.carrier,
-        )  # fmt: skip
-        # The carrier's adapter books it once this transaction has committed (cases/notify.py).
-        outbox_enqueue(
-            topic="case.pickup_book", payload={"case_id": str(case.id), "shipment_id": str(shipment.id)},
-            dedupe_key=f"pickup-book-{shipment.id}",
-        )  # fmt: skip
+        data.update(pickup_address=shipment.sender_address, carrier=shipment.carrier)
+        if shipment.pickup_window_start is not None:
+            data.update(
+                pickup_window_start=shipment.pickup_window_start.isoformat(),
+                pickup_window_end=shipment.pickup_window_end.isoformat(),
+            )
+        if shipment.pickup_window_start is not None and shipment.carrier:
+            # The carrier's adapter books it once this transaction has committed (cases/notify.py);
+            # without a window or carrier yet, staff agree them with the customer and book by hand.
+            outbox_enqueue(
+                topic="case.pickup_book", payload={"case_id": str(case.id), "shipment_id": str(shipment.id)},
+                dedupe_key=f"pickup-book-{shipment.id}",
+            )  # fmt: skip
     return data
 
 

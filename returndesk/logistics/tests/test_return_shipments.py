@@ -239,7 +239,7 @@ def test_given_an_automatic_adapter_when_the_pickup_is_confirmed_then_the_worker
 @pytest.mark.parametrize(
     ("inputs", "code", "field"),
     [
-        ({}, "logistics.pickup_incomplete", "pickup_window_start"),
+        ({"end": None}, "logistics.pickup_incomplete", "pickup_window_end"),  # half a window
         (
             {"start": at(23, 8), "end": at(23, 10)},
             "logistics.pickup_window_invalid",
@@ -263,11 +263,10 @@ def test_given_a_pickup_with_a_bad_window_carrier_or_address_when_confirmed_then
     consumer.save(update_fields=["address"])
     case = approved_case(consumer, agent=agent, solution="pickup")
     given = {
-        "pickup_window_start": inputs.get("start", at(24, 9)), "pickup_window_end": inputs.get("end", at(24, 11)),
-        "carrier": inputs.get("carrier", "SF"), "pickup_address": inputs.get("address", "上海市静安区南京西路 1266 号"),
+        "return_method": "pickup", "pickup_window_start": inputs.get("start", at(24, 9)),
+        "pickup_window_end": inputs.get("end", at(24, 11)), "carrier": inputs.get("carrier", "SF"),
+        "pickup_address": inputs.get("address", "上海市静安区南京西路 1266 号"),
     }  # fmt: skip
-    if not inputs:
-        given = {}
 
     with time_machine.travel(at(23, 11), tick=False), refused(code, case=case) as exc:
         services.case_confirm_solution(case=case, actor=consumer_user, **given)
@@ -332,3 +331,36 @@ def test_given_an_on_site_repair_when_confirmed_then_nothing_is_shipped(consumer
     services.case_confirm_solution(case=case, actor=consumer_user)
 
     assert (case.status, ReturnShipment.objects.filter(case=case).count()) == (Status.AWAITING_RETURN, 0)
+
+
+def test_given_a_pickup_confirmed_without_a_window_when_staff_agree_it_by_phone_then_they_book_it_with_the_window(
+    consumer, consumer_user, agent
+):
+    """The portal's confirmation gives no window: the pickup waits for customer service, who call,
+    agree the window and carrier with the customer, book it and enter all of it."""
+    consumer.address = "上海市徐汇区漕溪北路 88 号"
+    consumer.save(update_fields=["address"])
+    case = approved_case(consumer, agent=agent, solution="pickup")
+    with time_machine.travel(at(23, 11), tick=False):
+        services.case_confirm_solution(case=case, actor=consumer_user)
+    shipment = ReturnShipment.objects.get(case=case)
+    assert (shipment.state, shipment.pickup_window_start, shipment.carrier, shipment.sender_address) == (
+        ShipmentState.PICKUP_REQUESTED, None, "", consumer.address,
+    )  # fmt: skip
+    assert OutboxMessage.objects.filter(topic="case.pickup_book").count() == 0
+    assert list(pickups_to_book()) == [shipment]
+
+    with time_machine.travel(at(23, 14), tick=False):
+        with refused("logistics.pickup_incomplete", case=case) as exc:
+            services.case_record_pickup_booking(case=case, actor=agent, booking_reference="SFYY9")
+        assert set(exc.value.fields) == {"pickup_window_start", "pickup_window_end", "carrier"}
+        services.case_record_pickup_booking(
+            case=case, actor=agent, booking_reference="SFYY9", pickup_window_start=at(24, 14),
+            pickup_window_end=at(24, 16), carrier="jd",
+        )  # fmt: skip
+
+    shipment.refresh_from_db()
+    assert (shipment.state, shipment.pickup_window_start, shipment.pickup_window_end, shipment.carrier) == (
+        ShipmentState.PICKUP_BOOKED, at(24, 14), at(24, 16), "JD",
+    )  # fmt: skip
+    assert case.events.get(type="pickup_booked").data["pickup_window_start"] == at(24, 14).isoformat()
