@@ -16,7 +16,7 @@ from returndesk.sla.selectors import CaseSlaView, case_ids_in_sla_state, case_sl
 
 from . import errors
 from .carriers import normalise_tracking
-from .models import Attachment, Case, CaseEvent, CaseLine, CaseType, Status
+from .models import Attachment, Case, CaseCause, CaseEvent, CaseLine, CaseType, Status
 from .services.creation import parse_request
 from .services.transitions import check_allowed, guard_failures
 from .workflow import TRANSITIONS, Input, Transition, transition_for
@@ -36,12 +36,14 @@ def case_visible_to(user) -> QuerySet[Case]:
     return qs.none()
 
 
-def case_get_for_user(*, user, case_id=None, number: str | None = None) -> Case:
-    qs = case_visible_to(user)
-    case = qs.filter(id=case_id).first() if case_id else qs.filter(number=number).first()
-    if case is None:  # someone else's case looks exactly like a missing one
-        raise errors.not_found()
-    return case
+def case_get_for_user(*, user, case_id=None, number: str | None = None, related: Iterable[str] = ()) -> Case:
+    """One case `user` may see, with its customer, assignee and team, and the `related` objects
+    an answer needs (select_related paths, e.g. "created_by", "cause__confirmed_by")."""
+    qs = case_visible_to(user).select_related(*related)
+    try:
+        return qs.get(id=case_id) if case_id else qs.get(number=number)
+    except Case.DoesNotExist:  # someone else's case looks exactly like a missing one
+        raise errors.not_found() from None
 
 
 def case_timeline(*, case: Case, user) -> QuerySet[CaseEvent]:
@@ -328,11 +330,22 @@ def case_list(
     return cases
 
 
-def case_get_with_lines(*, user, case_id) -> Case:
+def case_get_with_lines(*, user, case_id, related: Iterable[str] = ()) -> Case:
     """One case as case_get_for_user finds it (NotFound for anyone else's), with its lines loaded
     as in case_list, so its actions' guards and its answer read them without further queries."""
-    case = case_get_for_user(user=user, case_id=case_id)
+    case = case_get_for_user(user=user, case_id=case_id, related=related)
     prefetch_related_objects([case], case_lines_prefetch())
+    return case
+
+
+def case_load_lines_and_cause(case: Case, *, cause: bool) -> Case:
+    """Load (again) the lines of a case read earlier, and with `cause` its production/QC cause
+    and who confirmed it: after a change, what case_get_with_lines(related=("cause__confirmed_by",))
+    would read, without reading the case row again."""
+    prefetch_related_objects([case], case_lines_prefetch())
+    if cause:
+        found = CaseCause.objects.select_related("confirmed_by").filter(case_id=case.pk).first()
+        Case.cause.related.set_cached_value(case, found)  # None: the case has no cause yet
     return case
 
 

@@ -604,9 +604,24 @@ def _actions_out(case, actions) -> list[dict]:
     ]
 
 
+def _answer_related(user, *, cause: bool = True) -> tuple[str, ...]:
+    """What an answer shows beyond the case's customer, assignee and team: for staff, who
+    opened it and (`cause`) the production/QC cause with who confirmed it."""
+    if user.role not in STAFF_ROLES:
+        return ()
+    return ("created_by", "cause__confirmed_by") if cause else ("created_by",)
+
+
 def _case_answer(request: HttpRequest, response: HttpResponse, case_id):
-    """The case as the caller may see it now, with its actions, and its version as the ETag."""
-    case = selectors.case_get_with_lines(user=request.auth, case_id=case_id)
+    """The case as the caller may see it now, with its actions, and its version as the ETag:
+    the case with what its answer shows in one query, its lines in another."""
+    case = selectors.case_get_with_lines(
+        user=request.auth, case_id=case_id, related=_answer_related(request.auth)
+    )
+    return _answer(request, response, case)
+
+
+def _answer(request: HttpRequest, response: HttpResponse, case):
     actions = selectors.case_available_actions(case=case, user=request.auth)
     case.available_actions = _actions_out(case, actions)
     set_etag(response, case.version)
@@ -699,7 +714,10 @@ def case_create(request: HttpRequest, response: HttpResponse, payload: CaseIn):
     with body_paths():
         case = services.case_create(actor=request.auth, customer=customer, **data)
     response["Location"] = f"{API_ROOT}/cases/{case.pk}"
-    return Status(201, _case_answer(request, response, case.pk))
+    # The service returns the case as it saved it (with its customer, creator, assignee and
+    # team); only the lines are read back, with what their answer shows.
+    selectors.case_load_lines_and_cause(case, cause=request.auth.role in STAFF_ROLES)
+    return Status(201, _answer(request, response, case))
 
 
 @router.get("/cases/{uuid:case_id}", response=with_problems({200: CaseOut}, 404))
@@ -737,13 +755,20 @@ def _action_operation(action: str, transitions: list[Transition]) -> None:
         inputs = payload.model_dump(exclude_none=True)
         if "received" in inputs:
             inputs["received"] = {str(line): qty for line, qty in inputs["received"].items()}
-        case = selectors.case_get_for_user(user=request.auth, case_id=case_id)
+        # Read once, with what the answer shows; the transition brings this copy up to date
+        # from the row it saved (cases.services.transitions._refresh_from), so the answer needs
+        # only the lines (and the cause) read again, not the case.
+        user = request.auth
+        case = selectors.case_get_for_user(
+            user=user, case_id=case_id, related=_answer_related(user, cause=False)
+        )
         expected = if_match_version(request, entity="case")
         with stale_as_precondition_failed(expected, entity="case"), body_paths():
             services.case_transition(
-                case=case, actor=request.auth, action=action, expected_version=expected, **inputs
+                case=case, actor=user, action=action, expected_version=expected, **inputs
             )
-        return _case_answer(request, response, case_id)
+        selectors.case_load_lines_and_cause(case, cause=user.role in STAFF_ROLES)
+        return _answer(request, response, case)
 
     operation.__name__ = f"case_action_{action}"
     operation.__doc__ = _action_doc(action, transitions)

@@ -80,14 +80,17 @@ def case_transition(
 def _refresh_from(case: Case, current: Case) -> None:
     """Bring the caller's copy up to date from the row the transition has just saved: what
     `case.refresh_from_db()` would read, without reading it again (one query less per action).
-    Nothing else writes the case row inside the transition (effects change `locked` only)."""
+    Nothing else writes the case row inside the transition (effects change `locked` only).
+    A related object the caller had loaded (assignee, creator…) is kept while the case still
+    points at the same row, so an answer built from the copy does not read it again."""
     case._prefetched_objects_cache = {}
     for field in Case._meta.concrete_fields:
+        before = getattr(case, field.attname)
         setattr(case, field.attname, getattr(current, field.attname))
         if field.is_relation:
             if field.is_cached(current):
                 field.set_cached_value(case, field.get_cached_value(current))
-            elif field.is_cached(case):
+            elif field.is_cached(case) and before != getattr(current, field.attname):
                 field.delete_cached_value(case)
     for relation in Case._meta.related_objects:
         if relation.is_cached(case):
