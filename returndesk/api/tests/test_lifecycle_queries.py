@@ -39,14 +39,14 @@ NOW = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 # Statements per request, the same on SQLite and PostgreSQL (Django logs BEGIN on both).
 EXPECTED = {
-    "POST /cases": 43,
-    "POST approve": 31,
-    "POST confirm_solution": 29,
-    "POST ship_back": 20,
+    "POST /cases": 37,
+    "POST approve": 26,
+    "POST confirm_solution": 23,
+    "POST ship_back": 19,
     "GET /cases/{id}": 3,
-    "POST receive": 26,
-    "POST refund": 33,
-    "POST close": 22,
+    "POST receive": 24,
+    "POST refund": 32,
+    "POST close": 21,
 }
 
 
