@@ -162,7 +162,7 @@ if HUEY_STORAGE == "redis":
     }
 else:
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "config.huey.DoorbellSqliteHuey",  # no fsync per wake-up (config/huey.py)
         "name": "returndesk",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,

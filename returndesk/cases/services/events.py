@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Max
 from django.utils import timezone
 
 from returndesk.accounts.roles import Role
@@ -34,8 +33,16 @@ def event_record(
     data: dict | None = None,
     internal: bool = False,
 ) -> CaseEvent:
-    """Append one event; the caller holds the case row lock, so sequences never collide."""
-    last = CaseEvent.objects.filter(case=case).aggregate(m=Max("sequence"))["m"] or 0
+    """Append one event; the caller holds the case row lock, so sequences never collide. The
+    last sequence is read from the (case, sequence) index, which is cheaper in the ORM than an
+    aggregate (a counter on the case would need every caller to save the case after the event)."""
+    last = (
+        CaseEvent.objects.filter(case_id=case.pk)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
+        or 0
+    )
     event = CaseEvent.objects.create(
         case=case,
         sequence=last + 1,
