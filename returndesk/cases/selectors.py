@@ -36,10 +36,24 @@ def case_visible_to(user) -> QuerySet[Case]:
     return qs.none()
 
 
-def case_get_for_user(*, user, case_id=None, number: str | None = None, related: Iterable[str] = ()) -> Case:
+def case_get_for_user(
+    *,
+    user,
+    case_id=None,
+    number: str | None = None,
+    related: Iterable[str] = (),
+    only: Iterable[str] | None = None,
+) -> Case:
     """One case `user` may see, with its customer, assignee and team, and the `related` objects
-    an answer needs (select_related paths, e.g. "created_by", "cause__confirmed_by")."""
-    qs = case_visible_to(user).select_related(*related)
+    an answer needs (select_related paths, e.g. "created_by", "cause__confirmed_by"). With
+    `only`, just those columns and just the `related` objects (for a caller that reads nothing
+    else: any other field would be read with a query of its own)."""
+    qs = case_visible_to(user)
+    qs = (
+        qs.select_related(*related)
+        if only is None
+        else qs.select_related(None).select_related(*related).only(*only)
+    )
     try:
         return qs.get(id=case_id) if case_id else qs.get(number=number)
     except Case.DoesNotExist:  # someone else's case looks exactly like a missing one
@@ -181,9 +195,12 @@ def case_timeline_entries(*, case: Case, user) -> list[TimelineEntry]:
     ]
 
 
-def case_lines_prefetch() -> Prefetch:
-    """A case's lines with their order lines, orders, products and reasons, in one query."""
+def case_lines_prefetch(only: Iterable[str] | None = None) -> Prefetch:
+    """A case's lines with their order lines, orders, products and reasons, in one query (with
+    `only`, just those columns of them)."""
     lines = CaseLine.objects.select_related("order_line__order", "order_line__product", "reason")
+    if only is not None:
+        lines = lines.only(*only)
     return Prefetch("lines", queryset=lines.order_by("created_at", "id"))
 
 
@@ -330,19 +347,22 @@ def case_list(
     return cases
 
 
-def case_get_with_lines(*, user, case_id, related: Iterable[str] = ()) -> Case:
+def case_get_with_lines(
+    *, user, case_id, related: Iterable[str] = (), line_fields: Iterable[str] | None = None
+) -> Case:
     """One case as case_get_for_user finds it (NotFound for anyone else's), with its lines loaded
-    as in case_list, so its actions' guards and its answer read them without further queries."""
+    as in case_list, so its actions' guards and its answer read them without further queries
+    (`line_fields`: only those columns of the lines and their related rows)."""
     case = case_get_for_user(user=user, case_id=case_id, related=related)
-    prefetch_related_objects([case], case_lines_prefetch())
+    prefetch_related_objects([case], case_lines_prefetch(line_fields))
     return case
 
 
-def case_load_lines_and_cause(case: Case, *, cause: bool) -> Case:
+def case_load_lines_and_cause(case: Case, *, cause: bool, line_fields: Iterable[str] | None = None) -> Case:
     """Load (again) the lines of a case read earlier, and with `cause` its production/QC cause
     and who confirmed it: after a change, what case_get_with_lines(related=("cause__confirmed_by",))
     would read, without reading the case row again."""
-    prefetch_related_objects([case], case_lines_prefetch())
+    prefetch_related_objects([case], case_lines_prefetch(line_fields))
     if cause:
         found = CaseCause.objects.select_related("confirmed_by").filter(case_id=case.pk).first()
         Case.cause.related.set_cached_value(case, found)  # None: the case has no cause yet

@@ -36,7 +36,7 @@ from returndesk.accounts import selectors as account_selectors
 from returndesk.accounts.roles import EXTERNAL_ROLES, STAFF_ROLES, Role
 from returndesk.cases import selectors, services
 from returndesk.cases.carriers import CARRIERS
-from returndesk.cases.models import CaseCause, CaseChannel, CaseType, Priority, ReasonClass
+from returndesk.cases.models import Case, CaseCause, CaseChannel, CaseLine, CaseType, Priority, ReasonClass
 from returndesk.cases.models import Status as CaseStatus
 from returndesk.cases.policy import OVERRIDE_ROLES
 from returndesk.cases.services.attachments import ALLOWED as ATTACHMENT_TYPES
@@ -604,19 +604,56 @@ def _actions_out(case, actions) -> list[dict]:
     ]
 
 
-def _answer_related(user, *, cause: bool = True) -> tuple[str, ...]:
+# What the case answers read of related rows (UserRef, TeamRef, CaseLineOut above), so the reads
+# of every answer load only these columns. A field added to those schemas must be added here too,
+# or each answer reads it with one query per row (api/tests/test_lifecycle_queries.py fails).
+USER_REF_FIELDS = ("id", "username", "first_name", "last_name", "role")
+TEAM_REF_FIELDS = ("id", "name")
+LINE_FIELDS = (
+    *(field.name for field in CaseLine._meta.concrete_fields),  # the whole line: guards read it too
+    *(f"order_line__{name}" for name in ("id", "order", "position", "product", "quantity_shipped")),
+    *(f"order_line__order__{name}" for name in ("id", "number", "channel")),
+    *(f"order_line__product__{name}" for name in ("id", "sku", "name", "name_en")),
+    *(f"reason__{name}" for name in ("id", "code", "name", "name_en", "reason_class")),
+)
+
+
+def _ref_fields(relation: str, fields: tuple[str, ...]) -> tuple[str, ...]:
+    return (relation, *(f"{relation}__{name}" for name in fields))
+
+
+def _answer_related(user) -> tuple[str, ...]:
     """What an answer shows beyond the case's customer, assignee and team: for staff, who
-    opened it and (`cause`) the production/QC cause with who confirmed it."""
+    opened it and the production/QC cause with who confirmed it."""
+    return ("created_by", "cause__confirmed_by") if user.role in STAFF_ROLES else ()
+
+
+def _action_case(user, case_id) -> Case:
+    """An action's own read of the case: whether the caller may see it (404 otherwise), its type
+    and version, and for staff the people and team its answer names. The transition brings the
+    rest up to date from the row it locks (cases.services.transitions._refresh_from)."""
     if user.role not in STAFF_ROLES:
-        return ()
-    return ("created_by", "cause__confirmed_by") if cause else ("created_by",)
+        return selectors.case_get_for_user(user=user, case_id=case_id, only=("id", "type", "version"))
+    return selectors.case_get_for_user(
+        user=user,
+        case_id=case_id,
+        related=("assignee", "team", "created_by"),
+        only=(
+            "id",
+            "type",
+            "version",
+            *_ref_fields("assignee", USER_REF_FIELDS),
+            *_ref_fields("team", TEAM_REF_FIELDS),
+            *_ref_fields("created_by", USER_REF_FIELDS),
+        ),
+    )
 
 
 def _case_answer(request: HttpRequest, response: HttpResponse, case_id):
     """The case as the caller may see it now, with its actions, and its version as the ETag:
     the case with what its answer shows in one query, its lines in another."""
     case = selectors.case_get_with_lines(
-        user=request.auth, case_id=case_id, related=_answer_related(request.auth)
+        user=request.auth, case_id=case_id, related=_answer_related(request.auth), line_fields=LINE_FIELDS
     )
     return _answer(request, response, case)
 
@@ -716,7 +753,7 @@ def case_create(request: HttpRequest, response: HttpResponse, payload: CaseIn):
     response["Location"] = f"{API_ROOT}/cases/{case.pk}"
     # The service returns the case as it saved it (with its customer, creator, assignee and
     # team); only the lines are read back, with what their answer shows.
-    selectors.case_load_lines_and_cause(case, cause=request.auth.role in STAFF_ROLES)
+    selectors.case_load_lines_and_cause(case, cause=request.auth.role in STAFF_ROLES, line_fields=LINE_FIELDS)
     return Status(201, _answer(request, response, case))
 
 
@@ -759,15 +796,13 @@ def _action_operation(action: str, transitions: list[Transition]) -> None:
         # from the row it saved (cases.services.transitions._refresh_from), so the answer needs
         # only the lines (and the cause) read again, not the case.
         user = request.auth
-        case = selectors.case_get_for_user(
-            user=user, case_id=case_id, related=_answer_related(user, cause=False)
-        )
+        case = _action_case(user, case_id)
         expected = if_match_version(request, entity="case")
         with stale_as_precondition_failed(expected, entity="case"), body_paths():
             services.case_transition(
                 case=case, actor=user, action=action, expected_version=expected, **inputs
             )
-        selectors.case_load_lines_and_cause(case, cause=user.role in STAFF_ROLES)
+        selectors.case_load_lines_and_cause(case, cause=user.role in STAFF_ROLES, line_fields=LINE_FIELDS)
         return _answer(request, response, case)
 
     operation.__name__ = f"case_action_{action}"

@@ -85,7 +85,7 @@ def _refresh_from(case: Case, current: Case) -> None:
     points at the same row, so an answer built from the copy does not read it again."""
     case._prefetched_objects_cache = {}
     for field in Case._meta.concrete_fields:
-        before = getattr(case, field.attname)
+        before = case.__dict__.get(field.attname)  # not getattr: a deferred field would be read
         setattr(case, field.attname, getattr(current, field.attname))
         if field.is_relation:
             if field.is_cached(current):
