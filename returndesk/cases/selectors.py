@@ -364,8 +364,10 @@ def case_load_lines_and_cause(case: Case, *, cause: bool, line_fields: Iterable[
     would read, without reading the case row again."""
     prefetch_related_objects([case], case_lines_prefetch(line_fields))
     if cause:
-        found = CaseCause.objects.select_related("confirmed_by").filter(case_id=case.pk).first()
-        Case.cause.related.set_cached_value(case, found)  # None: the case has no cause yet
+        found = list(
+            CaseCause.objects.select_related("confirmed_by").filter(case_id=case.pk)[:1]
+        )  # one at most
+        Case.cause.related.set_cached_value(case, found[0] if found else None)  # None: no cause yet
     return case
 
 

@@ -260,8 +260,14 @@ def _save(clock: CaseClock, targets: list[SlaTarget], before: dict | None = None
             ]
         )
     for target in targets:
-        if target.pk is None or before.get(target) != _values(target, TARGET_FIELDS):
+        saved = before.get(target) if target.pk is not None else None
+        if saved is None:
             target.save()
+        elif saved != _values(target, TARGET_FIELDS):
+            changed = [
+                name for name, old in zip(TARGET_FIELDS, saved, strict=True) if getattr(target, name) != old
+            ]
+            target.save(update_fields=changed)
 
 
 def _snapshot(clock: CaseClock, targets: list[SlaTarget]) -> dict:
