@@ -50,8 +50,13 @@ INSTALLED_APPS = [
     "returndesk.policies",
     "returndesk.cases",
     "returndesk.sla",
+    "returndesk.inventory",
+    "returndesk.logistics",
+    "returndesk.inspection",
+    "returndesk.followups",
     "returndesk.notifications",
     "returndesk.desk",
+    "returndesk.portal",
     "returndesk.api",
 ]
 

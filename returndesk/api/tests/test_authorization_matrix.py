@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from returndesk.accounts.roles import Role
+from returndesk.accounts.roles import STAFF_ROLES, Role
 from returndesk.api.api import api as ninja_api
 from returndesk.catalog.models import Customer
 from returndesk.catalog.tests.factories import make_category, make_customer, make_product
@@ -19,6 +19,7 @@ from returndesk.orders.tests.factories import make_order
 
 from .conftest import api_as, make_user
 from .test_cases_authorization_matrix import CASE_MATRIX
+from .test_goods_authorization_matrix import GOODS_MATRIX
 
 pytestmark = pytest.mark.django_db
 _numbers = itertools.count(1)
@@ -104,6 +105,8 @@ MATRIX = {
         only(ORDER_WRITERS, 201),
     ),
     "order_bulk": ("post", "/orders/bulk", lambda: {"orders": [_order_body()]}, only(ORDER_WRITERS, 200)),
+    # staff only; the system role of integrations is not staff
+    "followups_due": ("get", "/followups/due", None, only(STAFF_ROLES, 200)),
 }
 DOCS = {"/openapi.json": statuses(200, anonymous=200), "/docs": statuses(200, anonymous=200)}
 
@@ -135,7 +138,7 @@ def test_every_operation_of_the_api_is_in_the_matrix():
         for operation in path_view.operations
     }
 
-    assert operations == set(MATRIX) | set(CASE_MATRIX)
+    assert operations == set(MATRIX) | set(CASE_MATRIX) | set(GOODS_MATRIX)
 
 
 @pytest.mark.parametrize("operation", list(MATRIX))

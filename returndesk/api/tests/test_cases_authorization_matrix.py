@@ -18,6 +18,7 @@ from returndesk.cases import services
 from returndesk.cases.models import Case
 from returndesk.catalog.models import Customer, CustomerType
 from returndesk.catalog.tests.factories import make_customer
+from returndesk.inspection.tests.helpers import units_payload
 
 from . import cases_helpers as h
 from .conftest import api_as, make_user
@@ -137,6 +138,7 @@ REJECTION = {"reason": "超出期限", "alternative": "付费维修"}
 SUBMITTED = fresh()
 GOODS_APPROVED = then(fresh(), h.approved)
 REFUND_ONLY_APPROVED = then(fresh("refund_only"), h.approved)
+CLOSED = then(fresh(), h.rejected, _closed)
 
 # operation id (the view function's name): how to call it and who gets what
 CASE_MATRIX: dict[str, Row] = {
@@ -168,8 +170,12 @@ CASE_MATRIX: dict[str, Row] = {
         "post", action("receive"), allowed("warehouse"), then(fresh(), h.shipped),
         lambda world, case: {"received": {str(line.pk): 1 for line in case.lines.all()}},
     ),
+    "case_action_inspect": Row(
+        "post", action("inspect"), allowed("warehouse", "qc"), then(fresh(), h.received),
+        lambda world, case: {"units": units_payload(case)},
+    ),
     "case_action_confirm_cause": Row(
-        "post", action("confirm_cause"), allowed("qc"), then(fresh(), h.received), static(CAUSE)
+        "post", action("confirm_cause"), allowed("qc"), then(fresh(), h.inspected), static(CAUSE)
     ),
     "case_action_gm_approve": Row(
         "post", action("gm_approve"), allowed("gm"),
@@ -257,6 +263,15 @@ CASE_MATRIX: dict[str, Row] = {
         static({"reason": "总经理特批"}),
     ),
     "case_timeline": Row("get", lambda case: f"/cases/{case.pk}/timeline", table(**SEES_A)),
+    "followup_detail": Row("get", lambda case: f"/cases/{case.pk}/followup", table(**SEES_A), CLOSED),
+    "survey_submit": Row(
+        "post", lambda case: f"/cases/{case.pk}/survey", allowed("customer_of_a", customer_of_b=404), CLOSED,
+        static({"rating": 5, "resolved": True, "comment": "满意"}),
+    ),
+    "followup_call": Row(
+        "post", lambda case: f"/cases/{case.pk}/followup-calls", allowed("agent", "supervisor", "sales"), CLOSED,
+        static({"outcome": "unreachable", "note": "无人接听"}),
+    ),
     "attachment_upload": Row(
         "post", lambda case: f"/cases/{case.pk}/attachments",
         table(**{**WRITES_ON_A, **dict.fromkeys(STAFF_ALL, 201), "customer_of_a": 201}), SUBMITTED, multipart=True,

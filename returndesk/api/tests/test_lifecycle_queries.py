@@ -42,12 +42,14 @@ NOW = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 EXPECTED = {
     "POST /cases": 36,
     "POST approve": 25,
-    "POST confirm_solution": 22,
-    "POST ship_back": 19,
+    "POST confirm_solution": 26,
+    "POST ship_back": 21,
     "GET /cases/{id}": 3,
-    "POST receive": 23,
-    "POST refund": 32,
-    "POST close": 21,
+    "POST receive": 35,
+    "GET /cases/{id}/receipt": 9,
+    "POST inspect": 39,
+    "POST refund": 35,
+    "POST close": 28,
 }
 
 
@@ -75,7 +77,7 @@ class Walk:
         self.etag = None
         self.case_id = None
 
-    def request(self, name: str, api, method: str, path: str, body=None):
+    def request(self, name: str, api, method: str, path: str, body=None, *, case_answer: bool = True):
         headers = {}
         if method == "post":
             headers["Idempotency-Key"] = str(uuid.uuid4())
@@ -85,7 +87,8 @@ class Walk:
             response = api.get(path) if method == "get" else api.post(path, body, **headers)
         assert response.status_code in (200, 201), response.content
         self.queries[name] = [query["sql"] for query in captured.captured_queries]
-        self.etag = response["ETag"]
+        if case_answer:  # the version the next action sends as If-Match
+            self.etag = response["ETag"]
         return response.json()
 
     def act(self, action: str, api, body=None):
@@ -119,6 +122,20 @@ class Walk:
         )
         line_id = answers["detail"]["lines"][0]["id"]
         answers["receive"] = self.act("receive", self.staff[Role.WAREHOUSE], {"received": {line_id: 1}})
+        receipt = self.request(
+            "GET /cases/{id}/receipt",
+            self.staff[Role.WAREHOUSE],
+            "get",
+            f"/cases/{self.case_id}/receipt",
+            case_answer=False,
+        )
+        units = [
+            {"unit": unit["id"], "grade": "A", "outcome": "accepted", "disposition": "restock",
+             "checks": {point["code"]: True for point in line["checklist"]}}
+            for line in receipt["lines"]
+            for unit in line["units"]
+        ]  # fmt: skip
+        answers["inspect"] = self.act("inspect", self.staff[Role.WAREHOUSE], {"units": units})
         answers["refund"] = self.act("refund", self.staff[Role.FINANCE], {"reference": "CN-1"})
         answers["close"] = self.act("close", self.staff[Role.AGENT])
         return answers
@@ -142,10 +159,10 @@ def test_given_the_benchmarked_lifecycle_when_walked_over_the_api_then_each_requ
     case = Case.objects.get(id=walk.case_id)
     assert [answers[step]["status"] for step in answers] == [
         "submitted", "awaiting_customer", "awaiting_return", "in_transit", "in_transit",
-        "received", "refunded", "closed",
+        "received", "goods_inspected", "refunded", "closed",
     ]  # fmt: skip
-    assert [answers[step]["version"] for step in answers] == [1, 2, 3, 4, 4, 5, 6, 7]
-    assert case.version == 7 and walk.etag == '"7"'
+    assert [answers[step]["version"] for step in answers] == [1, 2, 3, 4, 4, 5, 6, 7, 8]
+    assert case.version == 8 and walk.etag == '"8"'
     assert answers["receive"]["lines"][0]["quantity_received"] == 1
     assert answers["refund"]["refund_amount"] == "99.00"
     assert answers["refund"]["lines"][0]["refund_amount"] == "99.00"
@@ -160,10 +177,10 @@ def test_given_the_benchmarked_lifecycle_when_walked_over_the_api_then_each_requ
     # One event per change, in sequence; one customer message per customer-visible step.
     assert list(CaseEvent.objects.filter(case=case).order_by("sequence").values_list("sequence", "type")) == [
         (1, "created"), (2, "approve"), (3, "confirm_solution"), (4, "ship_back"), (5, "receive"),
-        (6, "refund"), (7, "close"),
+        (6, "inspect"), (7, "refund"), (8, "close"),
     ]  # fmt: skip
     assert (
-        OutboxMessage.objects.filter(topic="case.customer_update", payload__case_id=str(case.id)).count() == 6
+        OutboxMessage.objects.filter(topic="case.customer_update", payload__case_id=str(case.id)).count() == 7
     )
     assert not CaseDeadline.objects.filter(case=case, state="pending").exists()
     assert sorted(SlaTarget.objects.filter(clock__case=case).values_list("kind", "state")) == [
