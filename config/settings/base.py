@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "returndesk.sla",
     "returndesk.inventory",
     "returndesk.followups",
+    "returndesk.refunds",
     "returndesk.notifications",
     "returndesk.desk",
     "returndesk.api",
@@ -187,6 +188,23 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ReturnDesk <returns@r
 
 # Notification delivery (docs/operations.md): a claimed message or webhook not recorded within the
 # lease (worker killed mid-send) is sent again; keep it above EMAIL_TIMEOUT and the webhook timeout.
+# Refunds (docs/refunds.md): the provider that refunds each payment method back the way it came
+# (gateway = the payment gateway, today the simulated one; manual = finance transfers and
+# confirms; store_credit = the customer's balance), and the gateway's callback secret and address.
+RETURNDESK_REFUND_PROVIDERS = {
+    "alipay": "gateway",
+    "wechat": "gateway",
+    "unionpay": "gateway",
+    "bank_transfer": "manual",
+    "cash": "manual",
+    "store_credit": "store_credit",
+}
+RETURNDESK_GATEWAY_SECRET = os.environ.get("GATEWAY_SECRET", "dev-only-simulated-gateway-secret")
+RETURNDESK_GATEWAY_CALLBACK_URL = os.environ.get(
+    "GATEWAY_CALLBACK_URL",
+    f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/api/v1/refunds/callbacks/gateway",
+)
+
 RETURNDESK_DELIVERY_LEASE_SECONDS = int(os.environ.get("DELIVERY_LEASE_SECONDS", "300"))
 RETURNDESK_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 # Dotted path of the SMS provider class (returndesk.notifications.channels.SmsProvider).
