@@ -21,6 +21,10 @@ class Promise:
     latest: date | None
     problem: str = ""  # e.g. "calendar.out_of_range:2027" when the calendar does not know the year
 
+    @property
+    def window(self) -> tuple[date | None, date | None]:
+        return (self.earliest, self.latest)
+
 
 def working_days_for(route: str, settings: RefundSettings) -> tuple[int, int]:
     if route == Route.STORE_CREDIT:

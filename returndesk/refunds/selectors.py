@@ -31,7 +31,7 @@ def _external(user) -> bool:
 
 
 def refund_visible_to(user) -> QuerySet[Refund]:
-    rows = Refund.objects.select_related("order", "customer", "payment", "calculation")
+    rows = Refund.objects.select_related("case", "order", "customer", "payment")
     if _external(user):
         return rows.filter(customer_id=user.customer_id) if user.customer_id else rows.none()
     return rows

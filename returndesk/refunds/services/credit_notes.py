@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from returndesk.core.money import ZERO
 from returndesk.core.numbering import next_number
+from returndesk.orders.models import PaymentMethod
 
 from .. import errors
 from ..models import (
@@ -38,7 +39,6 @@ from ..models import (
     JournalLine,
     RefundCalculation,
     RefundStatus,
-    Route,
 )
 
 EXPORT_ROLES = frozenset({"finance"})
@@ -64,8 +64,8 @@ CSV_COLUMNS = (
 def _journal(calculation: RefundCalculation) -> list[tuple[str, Decimal, Decimal, str]]:
     paid = calculation.refunds.filter(status=RefundStatus.SUCCEEDED)
     by_account = {Account.CASH: ZERO, Account.RECEIVABLE: ZERO}
-    for route, amount in paid.values_list("route", "amount"):
-        by_account[Account.RECEIVABLE if route == Route.STORE_CREDIT else Account.CASH] += amount
+    for method, amount in paid.values_list("method", "amount"):  # back to a balance, or money out
+        by_account[Account.RECEIVABLE if method == PaymentMethod.STORE_CREDIT else Account.CASH] += amount
     rows = [
         (Account.SALES_RETURNS, calculation.goods_net, ZERO, "销售退回 / sales returned"),
         (Account.OUTPUT_VAT, calculation.goods_tax, ZERO, "冲减销项税额 / output VAT reversed"),

@@ -56,7 +56,7 @@ def _order(refund: Refund) -> RefundOrder:
 
 
 def _locked(refund_id) -> Refund:
-    return Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+    return Refund.objects.select_for_update(of=("self",)).select_related("payment").get(pk=refund_id)
 
 
 def _succeed(refund: Refund, *, reference: str, at: datetime, confirmed_by=None) -> None:
@@ -310,7 +310,7 @@ def refund_callback_receive(*, provider_code: str, body: bytes, headers: dict[st
         )
     with transaction.atomic():
         refund = (
-            Refund.objects.select_for_update()
+            Refund.objects.select_for_update(of=("self",))
             .select_related("payment")
             .filter(provider=provider_code, idempotency_key=cb.key)
             .first()
