@@ -149,7 +149,7 @@ class Payment(BaseModel):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     # What refunds in progress or done draw on this payment (refunds app, under the payment's row
     # lock with F() updates); a failed refund gives its part back. Never more than was paid.
-    refunded_amount = models.DecimalField(_("refunded or being refunded"), default=Decimal("0.00"), **MONEY)
+    refunded_amount = models.DecimalField(_("refunded"), default=Decimal("0.00"), **MONEY)
 
     class Meta:
         verbose_name = _("payment")

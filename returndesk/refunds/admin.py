@@ -36,7 +36,11 @@ class RefundSettingsForm(forms.ModelForm):
 
     class Meta:
         model = RefundSettings
-        fields = "__all__"
+        fields = [
+            "original_route_order", "outbound_shipping_for_quality", "outbound_shipping_for_delivery",
+            "outbound_shipping_for_customer", "pickup_charge", "original_days_min", "original_days_max",
+            "bank_days_min", "bank_days_max",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

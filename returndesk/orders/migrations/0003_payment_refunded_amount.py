@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='payment',
             name='refunded_amount',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='refunded or being refunded'),
+            field=models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name="refunded"),
         ),
         migrations.AddConstraint(
             model_name='payment',

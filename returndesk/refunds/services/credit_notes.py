@@ -131,8 +131,9 @@ def credit_note_issue(*, calculation: RefundCalculation) -> CreditNote:
 def credit_note_export_create(*, actor, date_from: date, date_to: date) -> CreditNoteExport:
     """A new export of the credit notes issued from `date_from` to `date_to` (local dates, both
     included) that no export has taken yet; it may be empty. Two finance users exporting at once
-    never take the same note (the notes are locked, and each keeps the first export)."""
-    if actor is None or not (actor.is_superuser or actor.role in EXPORT_ROLES | {"system"}):
+    never take the same note (the notes are locked, and each keeps the first export). `actor`
+    None is the system (manage.py export_credit_notes)."""
+    if actor is not None and not (actor.is_superuser or actor.role in EXPORT_ROLES | {"system"}):
         raise errors.role_forbidden()
     if date_from > date_to:
         raise errors.export_range(date_from, date_to)
