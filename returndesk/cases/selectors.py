@@ -105,6 +105,7 @@ EVENT_LABELS = {
     "refund_deadline_alarm": "法定退款期限将至 / Legal refund deadline near",
     "evidence_waived": "免除上传凭证 / Evidence waived",
     "policy_override": "越过政策限制 / Policy overridden",
+    "refund_flagged": "退款回调与记录不符,已标记待核查 / Refund callback inconsistent, flagged",
 }
 
 

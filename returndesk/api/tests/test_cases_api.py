@@ -11,6 +11,7 @@ from returndesk.api.models import IdempotencyRecord
 from returndesk.cases.models import Attachment, Case, CaseEvent
 from returndesk.cases.tests.helpers import state_of, tiny_png
 from returndesk.catalog.tests.factories import make_customer
+from returndesk.refunds.models import CreditNote
 
 from .cases_helpers import Staff, load_reasons, open_case, order_line, png_upload, upload
 from .conftest import api_as, make_user
@@ -121,7 +122,8 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
             },
             "cause_confirmed",
         ),
-        (staff.api(Role.FINANCE), "refund", {"reference": "CN-2026-0001"}, "refunded"),
+        # 退款中 once finance starts it; the gateway answers at once, so the answer is refunded
+        (staff.api(Role.FINANCE), "refund", {"reference": "JV-2026-0001"}, "refunded"),
         (agent, "close", {}, "closed"),
     ]
     etags = []
@@ -132,13 +134,13 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
         etag = response["ETag"]
         etags.append(etag)
 
-    assert etags == ['"2"', '"3"', '"4"', '"5"', '"6"', '"7"', '"8"']
+    assert etags == ['"2"', '"3"', '"4"', '"5"', '"6"', '"8"', '"9"']  # refund: 7 started, 8 paid
     final = agent.get(f"/cases/{case_id}")
     body = final.json()
-    assert final["ETag"] == '"8"'
+    assert final["ETag"] == '"9"'
     assert (body["refund_amount"], body["refund_reference"], body["return_tracking_number"]) == (
         "200.00",
-        "CN-2026-0001",
+        CreditNote.objects.get(case_id=case_id).number,
         "SF1234567890123",
     )
     assert body["staff"]["cause"]["responsible_department"] == "生产部"
@@ -159,12 +161,14 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
         (5, "ship_back", "awaiting_return", "in_transit"),
         (6, "receive", "in_transit", "received"),
         (7, "confirm_cause", "received", "cause_confirmed"),
-        (8, "refund", "cause_confirmed", "refunded"),
-        (9, "close", "refunded", "closed"),
+        (8, "refund", "cause_confirmed", "refund_pending"),
+        (9, "refund_complete", "refund_pending", "refunded"),
+        (10, "close", "refunded", "closed"),
     ]
     assert [e["actor_role"] for e in timeline] == [
-        "customer", "customer", "agent", "customer", "customer", "warehouse", "qc", "finance", "agent",
+        "customer", "customer", "agent", "customer", "customer", "warehouse", "qc", "finance", "system", "agent",
     ]  # fmt: skip
+    assert timeline[8]["data"] == {"amount": "200.00"}
     assert timeline[2]["label"] == {"zh": "同意并提供方案", "en": "Approve and offer a solution"}
     assert timeline[7]["data"] == {"amount": "200.00"}  # reference, lines and notes are staff's
     assert all(e["actor"] is None for e in timeline)

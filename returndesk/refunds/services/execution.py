@@ -166,8 +166,6 @@ def refund_execute(*, refund_id) -> Refund:
         return _record_unknown(refund_id, f"timeout: {exc}")
     except ProviderError as exc:  # refused as malformed: it was not made
         return _record(refund_id, ProviderAnswer("failed", failure_reason=f"refused: {exc}"), source="send")
-    except DomainError:
-        raise
     except Exception as exc:
         log.exception("refund %s: provider %s failed", refund.number, refund.provider)
         return _record_unknown(refund_id, f"{type(exc).__name__}: {exc}")

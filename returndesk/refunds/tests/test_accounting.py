@@ -143,3 +143,20 @@ def test_given_a_reversed_range_or_a_non_finance_user_when_exporting_then_refuse
         0,
         0,
     )
+
+
+def test_given_credit_notes_when_the_export_command_runs_twice_then_the_second_file_is_empty_and_again_repeats_the_first(
+    three_notes, tmp_path
+):
+    from django.core.management import call_command
+
+    first, second, again = tmp_path / "1.csv", tmp_path / "2.csv", tmp_path / "again.csv"
+    call_command("export_credit_notes", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(first))
+    call_command("export_credit_notes", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(second))
+    number = CreditNoteExport.objects.order_by("created_at").first().number
+    call_command("export_credit_notes", "--again", number, "--out", str(again))
+
+    assert len(first.read_text(encoding="utf-8-sig").splitlines()) == 1 + 3 * 3
+    assert second.read_text(encoding="utf-8-sig").splitlines() == [",".join(CSV_COLUMNS)]
+    assert again.read_bytes() == first.read_bytes()
+    assert first.read_bytes().startswith("\ufeff".encode())

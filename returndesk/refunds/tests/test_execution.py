@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from returndesk.cases import services
 from returndesk.cases.models import Status
 from returndesk.cases.tests.helpers import event_trail
 from returndesk.notifications.models import OutboxMessage
+from returndesk.notifications.services import outbox_deliver_due
 from returndesk.refunds import services as refund_services
 from returndesk.refunds import simulated_gateway as gateway
 from returndesk.refunds.models import (
@@ -270,3 +272,39 @@ def test_given_a_manual_transfer_that_bounced_when_finance_records_it_then_the_c
         ("bank_transfer", "failed"),
         ("original", "succeeded"),
     ]
+
+
+def test_given_a_refund_started_inside_an_open_transaction_when_it_commits_later_then_the_worker_pays_it(
+    approved, finance
+):
+    """The provider is never called inside a transaction: started within one (a request under
+    an Idempotency-Key, a scan), the refund waits for the commit; should this process stop
+    first, the outbox carries the same work to the worker."""
+    with transaction.atomic():
+        services.case_refund(case=approved, actor=finance)
+        assert (Refund.objects.get().sent_at, SimGatewayTransaction.objects.count()) == (None, 0)
+        with pytest.raises(RuntimeError):  # the claim is an outermost transaction
+            refund_services.refund_execute(refund_id=Refund.objects.get().pk)
+
+    approved.refresh_from_db()
+    assert approved.status == Status.REFUND_PENDING  # (a test's commit never comes: the worker runs)
+    assert outbox_deliver_due() >= 1
+    approved.refresh_from_db()
+    assert (approved.status, SimGatewayTransaction.objects.count()) == (Status.REFUNDED, 1)
+    assert OutboxMessage.objects.get(topic="refunds.process").state == "sent"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_given_a_committed_refund_when_the_transaction_ends_then_the_gateway_is_called_right_after(
+    reference_data, consumer, consumer_user, agent, finance, line5
+):
+    case = approved_refund_only(
+        customer=consumer, customer_user=consumer_user, order_line=line5, quantity=1, agent=agent
+    )
+
+    with transaction.atomic():
+        services.case_refund(case=case, actor=finance)
+        assert SimGatewayTransaction.objects.count() == 0
+
+    case.refresh_from_db()
+    assert (case.status, SimGatewayTransaction.objects.count()) == (Status.REFUNDED, 1)
