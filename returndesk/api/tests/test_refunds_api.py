@@ -76,7 +76,7 @@ def world(db) -> World:
     )
     CreditNote.objects.update(export=export)
     pending = _refund_only(staff, customer)
-    services.case_refund(case=pending, actor=finance, route="bank_transfer", **PAYEE)
+    services.case_refund(case=pending, actor=finance, route="bank_transfer", reference="JV-9", **PAYEE)
     return World(
         staff, customer, str(pending.pk), str(Refund.objects.get(case=pending).pk),
         str(CreditNote.objects.get().pk), str(export.pk),
@@ -169,8 +169,10 @@ def test_given_a_pending_bank_transfer_when_the_customer_reads_the_case_refund_t
     assert date.fromisoformat(refund["expected_earliest"]) > today
     assert mine["expected_by"] == refund["expected_latest"]
     assert refund["payee"] == PAYEE  # the customer's own account
+    assert (refund["flagged"], refund["flag_reason"], refund["finance_reference"]) == (False, "", "")
     assert mine["credit_notes"] == []  # the ledger is staff's
-    assert agent_api.get(f"/refunds/{world.refund_id}").json()["payee"]["account_number"] == "****6666"
+    seen_by_agent = agent_api.get(f"/refunds/{world.refund_id}").json()
+    assert (seen_by_agent["payee"]["account_number"], seen_by_agent["finance_reference"]) == ("****6666", "JV-9")
 
 
 def test_given_a_pending_bank_transfer_when_finance_confirms_it_twice_then_the_second_is_refused(world):

@@ -51,6 +51,11 @@ def _label(text: str) -> dict:
     return {"zh": zh, "en": en}
 
 
+def _external(context) -> bool:
+    """A customer or distributor: finance's own notes and review flags are not theirs."""
+    return context["request"].auth.role in EXTERNAL_ROLES
+
+
 def _sees_payee(context) -> bool:
     user = context["request"].auth
     return user.is_superuser or user.role in FINANCE | {Role.SYSTEM} | EXTERNAL_ROLES
@@ -80,7 +85,8 @@ class RefundAllocationOut(Schema):
 class RefundOut(Schema):
     """One refund (one money movement). `expected_earliest` / `expected_latest`: when the money
     should be in the customer's account, in working days by route (null once failed, or when
-    the calendar does not know the year yet: see `expected_problem`)."""
+    the calendar does not know the year yet: see `expected_problem`). For a customer or
+    distributor `flagged`, `flag_reason` and `finance_reference` are left empty."""
 
     id: UUID
     number: str
@@ -150,6 +156,18 @@ class RefundOut(Schema):
             return obj.payee
         number = obj.payee.get("account_number", "")
         return {**obj.payee, "account_number": f"****{number[-4:]}" if number else ""}
+
+    @staticmethod
+    def resolve_flagged(obj, context):
+        return obj.flagged and not _external(context)
+
+    @staticmethod
+    def resolve_flag_reason(obj, context):
+        return "" if _external(context) else obj.flag_reason
+
+    @staticmethod
+    def resolve_finance_reference(obj, context):
+        return "" if _external(context) else obj.finance_reference
 
     @staticmethod
     def resolve_expected_earliest(obj):
