@@ -172,7 +172,10 @@ def test_given_a_pending_bank_transfer_when_the_customer_reads_the_case_refund_t
     assert (refund["flagged"], refund["flag_reason"], refund["finance_reference"]) == (False, "", "")
     assert mine["credit_notes"] == []  # the ledger is staff's
     seen_by_agent = agent_api.get(f"/refunds/{world.refund_id}").json()
-    assert (seen_by_agent["payee"]["account_number"], seen_by_agent["finance_reference"]) == ("****6666", "JV-9")
+    assert (seen_by_agent["payee"]["account_number"], seen_by_agent["finance_reference"]) == (
+        "****6666",
+        "JV-9",
+    )
 
 
 def test_given_a_pending_bank_transfer_when_finance_confirms_it_twice_then_the_second_is_refused(world):
