@@ -191,10 +191,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ReturnDesk <returns@r
 # Refunds (docs/refunds.md): the provider that refunds each payment method back the way it came
 # (gateway = the payment gateway, today the simulated one; manual = finance transfers and
 # confirms; store_credit = the customer's balance), and the gateway's callback secret and address.
+# REFUND_ONLINE_PROVIDER: who refunds online payments; production defaults it to manual, so the
+# simulated gateway never stands in for a real one unless asked for (production.py).
+REFUND_ONLINE_PROVIDER = os.environ.get("REFUND_ONLINE_PROVIDER", "gateway")
 RETURNDESK_REFUND_PROVIDERS = {
-    "alipay": "gateway",
-    "wechat": "gateway",
-    "unionpay": "gateway",
+    "alipay": REFUND_ONLINE_PROVIDER,
+    "wechat": REFUND_ONLINE_PROVIDER,
+    "unionpay": REFUND_ONLINE_PROVIDER,
     "bank_transfer": "manual",
     "cash": "manual",
     "store_credit": "store_credit",
