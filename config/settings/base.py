@@ -51,10 +51,13 @@ INSTALLED_APPS = [
     "returndesk.cases",
     "returndesk.sla",
     "returndesk.inventory",
+    "returndesk.logistics",
+    "returndesk.inspection",
     "returndesk.followups",
     "returndesk.refunds",
     "returndesk.notifications",
     "returndesk.desk",
+    "returndesk.portal",
     "returndesk.api",
 ]
 

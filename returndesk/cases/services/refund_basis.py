@@ -1,8 +1,7 @@
 """What a case's refund is computed from (the calculation itself is refunds.calculation).
 
 `refundable_units` is THE place that decides which units of each line are refunded and which
-inspection deductions apply: the receipt/inspection work (issue 5) plugs in there and nowhere
-else. Everything else here reads the order lines, the policy decision stored on the case and
+inspection deductions apply (from the inspection app's outcomes), and nowhere else. Everything else here reads the order lines, the policy decision stored on the case and
 the refund settings, and hands plain numbers to the pure calculation.
 """
 
@@ -14,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Sum
 
 from returndesk.core.money import ZERO
+from returndesk.inspection.selectors import line_outcomes
 from returndesk.refunds.calculation import (
     Deduction,
     LineBasis,
@@ -39,15 +39,39 @@ class RefundableUnits:
 def refundable_units(case: Case, lines: list[CaseLine] | None = None) -> list[RefundableUnits]:
     """Which units of each line are refundable, and which inspection deductions apply to them.
 
-    Today: a return-and-refund refunds the units the warehouse received (`quantity_received`;
-    every received unit counts as accepted) with no inspection deduction; a refund-only claim
-    refunds the units claimed (no goods come back). Issue 5 (receipt and inspection) replaces
-    the return case with the accepted units and the per-unit deductions set at inspection
-    (policies.DeductionRule: missing accessories, damage) — here, and only here."""
+    A return-and-refund pays for the units inspection accepted, less the deductions their failed
+    checklist points imply (inspection.selectors.line_outcomes: a line not inspected — the
+    system's `auto_refund` deems everything received — counts its received units as accepted,
+    with no deduction); over-receipts and rejected units never count. A refund-only claim pays
+    for the units claimed (no goods come back)."""
     lines = list(case.lines.all()) if lines is None else lines
     if case.type == CaseType.REFUND_ONLY:
         return [RefundableUnits(line, line.quantity) for line in lines]
-    return [RefundableUnits(line, line.quantity_received or 0) for line in lines]
+    outcomes = line_outcomes(case)
+    result = []
+    for line in lines:
+        outcome = outcomes.get(line.id)
+        if outcome is None:
+            result.append(RefundableUnits(line, line.quantity_received or 0))
+            continue
+        result.append(RefundableUnits(line, outcome.accepted_units, _inspection_deductions(outcome)))
+    return result
+
+
+def _inspection_deductions(outcome) -> tuple[Deduction, ...]:
+    """The accepted units' deductions, one per checklist point, adding up to the line's total."""
+    found = []
+    for unit in outcome.details.get("units", ()):
+        if unit.get("outcome") != "accepted":
+            continue
+        detail = unit.get("deduction_detail") or []
+        for item in detail:
+            found.append(Deduction(item["code"], item["zh"], item["en"], Decimal(str(item["amount"]))))
+        listed = sum((Decimal(str(item["amount"])) for item in detail), ZERO)
+        rest = Decimal(str(unit.get("deduction") or "0")) - listed
+        if rest > 0:
+            found.append(Deduction("inspection", "验收扣款", "inspection deduction", rest))
+    return tuple(found)
 
 
 def _consumed(order_line_id, exclude_case_id) -> tuple[Decimal, Decimal]:

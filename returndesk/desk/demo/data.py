@@ -166,6 +166,7 @@ RR_GM = (
     "confirm_solution",
     "ship_back",
     "receive",
+    "inspect",
     "confirm_cause",
     "gm_approve",
     "refund",
@@ -175,14 +176,24 @@ RR_GM = (
 # A refund's outcome (refund_complete / refund_fail) is the system's, once the payment provider
 # or finance has answered: the builder takes those steps after the load has committed.
 RR_DISTRIBUTOR = (
-    "approve", "confirm_solution", "receive", "confirm_cause", "gm_approve", "refund", "refund_complete", "close",
+    "approve", "confirm_solution", "receive", "inspect", "confirm_cause", "gm_approve", "refund", "refund_complete",
+    "close",
 )  # fmt: skip
-RR_SIMPLE = ("approve", "confirm_solution", "ship_back", "receive", "refund", "refund_complete", "close")
+RR_SIMPLE = (
+    "approve",
+    "confirm_solution",
+    "ship_back",
+    "receive",
+    "inspect",
+    "refund",
+    "refund_complete",
+    "close",
+)
 RO_SIMPLE = ("approve", "refund", "refund_complete", "close")
 RO_GM = ("approve", "gm_approve", "refund", "refund_complete", "close")
-RR_FAILED = (*RR_SIMPLE[:5], "refund_fail")
+RR_FAILED = (*RR_SIMPLE[:6], "refund_fail")
 EX_GM = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "gm_approve", "ship_replacement",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "ship_replacement",
     "close",
 )  # fmt: skip
 EX_SIMPLE = (
@@ -190,18 +201,19 @@ EX_SIMPLE = (
     "confirm_solution",
     "ship_back",
     "receive",
+    "inspect",
     "confirm_cause",
     "ship_replacement",
     "close",
 )
 RP_GM = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "gm_approve", "start_repair",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "start_repair",
     "finish_repair", "close",
 )  # fmt: skip
 RP_SIMPLE = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "start_repair", "finish_repair", "close",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "start_repair", "finish_repair", "close",
 )  # fmt: skip
-TO_QC = ("approve", "confirm_solution", "ship_back", "receive", "confirm_cause")
+TO_QC = ("approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause")
 APPEAL = ("reject", "appeal")
 
 
@@ -268,7 +280,7 @@ PLANS = [
     Plan(T.RETURN_REFUND, RR_FAILED, "consumer", KBM + ACC, "C01", recent=True, refund="fail"),
     Plan(
         T.RETURN_REFUND,
-        (*RR_FAILED, *RR_SIMPLE[4:]),
+        (*RR_FAILED, *RR_SIMPLE[5:]),
         "consumer",
         KBM + ACC,
         "C01",

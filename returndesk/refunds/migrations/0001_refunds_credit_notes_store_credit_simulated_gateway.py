@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0004_refund_pending_and_failed_statuses_line_tax'),
+        ('cases', '0005_refund_pending_and_failed_statuses_line_tax'),
         ('catalog', '0002_product_no_reason_exclusion'),
         ('orders', '0003_payment_refunded_amount'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

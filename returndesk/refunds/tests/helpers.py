@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from returndesk.cases import services
 from returndesk.cases.models import Case
-from returndesk.cases.tests.helpers import add_photo, approve_and_ship, confirm_cause, open_case
+from returndesk.cases.tests.helpers import add_photo, approve_and_ship, confirm_cause, inspect_all, open_case
 from returndesk.catalog.tests.factories import make_product
 from returndesk.orders.models import Payment
 from returndesk.orders.tests.factories import make_order
@@ -26,9 +26,9 @@ def order_of(customer, lines, *, payments=None, shipping_fee="0", order_discount
 
 def received_return(*, customer, customer_user, order_line, quantity, agent, warehouse, received=None,
                     reason="C01", solution="self_ship", lines=None, qc=None) -> Case:  # fmt: skip
-    """A return-and-refund case of `quantity` units, shipped back and received (`received`
-    units, default all); with `qc`, production/QC then confirms the cause (quality reasons need
-    it). `lines` opens several lines instead: [(order_line, quantity)]."""
+    """A return-and-refund case of `quantity` units, shipped back, received (`received` units,
+    default all) and inspected (every unit accepted); with `qc`, production/QC then confirms the
+    cause (quality reasons need it). `lines` opens several lines instead: [(order_line, quantity)]."""
     if lines is None:
         case = open_case(
             actor=customer_user, customer=customer, order_line=order_line, quantity=quantity, reason=reason
@@ -41,6 +41,7 @@ def received_return(*, customer, customer_user, order_line, quantity, agent, war
     approve_and_ship(case, reviewer=agent, customer_actor=customer_user, solution=solution)
     got = {str(line.id): line.quantity if received is None else received for line in case.lines.all()}
     services.case_receive(case=case, actor=warehouse, received=got)
+    inspect_all(case, inspector=warehouse)  # every unit received is accepted, no deduction
     if qc is not None:
         confirm_cause(case, qc=qc)
     return case
