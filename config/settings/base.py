@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "returndesk.logistics",
     "returndesk.inspection",
     "returndesk.followups",
+    "returndesk.refunds",
     "returndesk.notifications",
     "returndesk.desk",
     "returndesk.portal",
@@ -201,6 +202,26 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ReturnDesk <returns@r
 
 # Notification delivery (docs/operations.md): a claimed message or webhook not recorded within the
 # lease (worker killed mid-send) is sent again; keep it above EMAIL_TIMEOUT and the webhook timeout.
+# Refunds (docs/refunds.md): the provider that refunds each payment method back the way it came
+# (gateway = the payment gateway, today the simulated one; manual = finance transfers and
+# confirms; store_credit = the customer's balance), and the gateway's callback secret and address.
+# REFUND_ONLINE_PROVIDER: who refunds online payments; production defaults it to manual, so the
+# simulated gateway never stands in for a real one unless asked for (production.py).
+REFUND_ONLINE_PROVIDER = os.environ.get("REFUND_ONLINE_PROVIDER", "gateway")
+RETURNDESK_REFUND_PROVIDERS = {
+    "alipay": REFUND_ONLINE_PROVIDER,
+    "wechat": REFUND_ONLINE_PROVIDER,
+    "unionpay": REFUND_ONLINE_PROVIDER,
+    "bank_transfer": "manual",
+    "cash": "manual",
+    "store_credit": "store_credit",
+}
+RETURNDESK_GATEWAY_SECRET = os.environ.get("GATEWAY_SECRET", "dev-only-simulated-gateway-secret")
+RETURNDESK_GATEWAY_CALLBACK_URL = os.environ.get(
+    "GATEWAY_CALLBACK_URL",
+    f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/api/v1/refunds/callbacks/gateway",
+)
+
 RETURNDESK_DELIVERY_LEASE_SECONDS = int(os.environ.get("DELIVERY_LEASE_SECONDS", "300"))
 RETURNDESK_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 # Dotted path of the SMS provider class (returndesk.notifications.channels.SmsProvider).

@@ -31,7 +31,7 @@ from ninja.renderers import JSONRenderer
 from .auth import DEFAULT_AUTH
 from .errors import install_exception_handlers
 from .openapi import ReturnDeskAPI
-from .v1 import cases, catalog, followups, inspection, logistics, orders, stock
+from .v1 import cases, catalog, followups, inspection, logistics, orders, refunds, stock
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -55,6 +55,7 @@ install_exception_handlers(api)
 api.add_router("", catalog.router)
 api.add_router("", orders.router)
 api.add_router("", cases.router)
+api.add_router("", refunds.router)
 api.add_router("", logistics.router)
 api.add_router("", inspection.router)
 api.add_router("", stock.router)

@@ -122,6 +122,7 @@ EVENT_LABELS = {
     "refund_deadline_alarm": "法定退款期限将至 / Legal refund deadline near",
     "evidence_waived": "免除上传凭证 / Evidence waived",
     "policy_override": "越过政策限制 / Policy overridden",
+    "refund_flagged": "退款回调与记录不符,已标记待核查 / Refund callback inconsistent, flagged",
     "pickup_booked": "已预约上门取件 / Pickup booked",
     "units_disposed": "退货处置 / Units disposed of",
     "extra_resolved": "多收/非申请货品已处理 / Extra item resolved",
@@ -416,4 +417,56 @@ def case_find_for_receipt(*, user, code: str) -> list[Case]:
     )
     return list(
         qs.filter(Q(return_tracking_number=number) | Q(id__in=shipped)).order_by("-created_at")[:SCAN_LIMIT]
+    )
+
+
+# --- refunds ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RefundPromiseView:
+    refund: object  # refunds.models.Refund
+    promise: object  # refunds.promises.Promise: expected earliest / latest arrival
+
+
+@dataclass(frozen=True)
+class CaseRefundOverview:
+    """A case's refund as its customer and staff see it: the calculation per order, each refund
+    with the arrival promised by its route (working days, China's calendar), the credit notes,
+    and the legal deadline (消费者权益保护法 第二十五条: within 7 days of receiving the goods;
+    sla rule refund_deadline, with its alarm)."""
+
+    case: Case
+    calculations: list
+    refunds: list[RefundPromiseView]
+    credit_notes: list
+    legal_deadline: object  # sla.models.CaseDeadline | None
+    expected_by: object  # the latest promised date of the refunds that did not fail, or None
+
+
+def case_refund_overview(*, user, case_id) -> CaseRefundOverview:
+    from returndesk.core.calendar import WorkingCalendar
+    from returndesk.refunds import selectors as refund_selectors
+    from returndesk.refunds.models import CreditNote, RefundSettings
+    from returndesk.refunds.promises import refund_promise
+    from returndesk.sla.models import CaseDeadline
+    from returndesk.sla.rules import RuleCode
+
+    case = case_get_for_user(user=user, case_id=case_id)
+    refunds = refund_selectors.refunds_of_case(case.pk)
+    settings = RefundSettings.current()
+    calendar = WorkingCalendar.load() if refunds else None
+    views = []
+    for refund in refunds:
+        views.append(RefundPromiseView(refund, refund_promise(refund, settings=settings, calendar=calendar)))
+    latest = [v.promise.latest for v in views if v.promise.latest is not None]
+    return CaseRefundOverview(
+        case=case,
+        calculations=refund_selectors.calculations_of_case(case.pk),
+        refunds=views,
+        credit_notes=list(CreditNote.objects.filter(case=case).order_by("number")),
+        legal_deadline=CaseDeadline.objects.filter(case=case, rule=RuleCode.REFUND_DEADLINE)
+        .order_by("-started_at")
+        .first(),
+        expected_by=max(latest) if latest else None,
     )

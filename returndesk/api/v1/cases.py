@@ -499,6 +499,10 @@ INPUT_TYPES: dict[str, Any] = {
     "tracking_number": Annotated[str, Field(max_length=64)],
     "received": dict[UUID, StrictInt],
     "reference": Annotated[str, Field(max_length=64)],
+    "route": Literal["original", "bank_transfer", "store_credit"],  # refunds.models.Route
+    "account_name": Annotated[str, Field(max_length=100)],
+    "bank": Annotated[str, Field(max_length=100)],
+    "account_number": Annotated[str, Field(max_length=40)],
     "is_our_product": StrictBool,
     "stage": CaseCause.Stage,
     "responsible_department": Annotated[str, Field(max_length=100)],
