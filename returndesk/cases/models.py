@@ -66,6 +66,13 @@ class Status(models.TextChoices):
     ANSWERED = "answered", "已答复 / Answered"
     VISIT_SCHEDULED = "visit_scheduled", "已安排验收 / Visit scheduled"
     INSPECTED = "inspected", "已完成验收 / Inspected"
+    # Exchanges and repairs (issue #5; docs/exchanges-repairs.md).
+    REPLACEMENT_RESERVED = "replacement_reserved", "换货已备货 / Replacement reserved"
+    DIFFERENCE_PAID = "difference_paid", "差价已付 / Price difference paid"
+    QUOTE_PENDING = "quote_pending", "待客户确认维修报价 / Awaiting the quote decision"
+    READY_FOR_REPAIR = "ready_for_repair", "待维修 / Ready for repair"
+    QUOTE_DECLINED = "quote_declined", "客户拒绝报价 / Quote declined"
+    RETURNED_UNREPAIRED = "returned_unrepaired", "未维修已寄回 / Returned unrepaired"
     REJECTED = "rejected", "已拒绝 / Rejected"
     APPEALED = "appealed", "申诉中 / Appealed"
     CANCELLED = "cancelled", "已取消 / Cancelled"

@@ -81,13 +81,21 @@ def _detail(event, language: str) -> str:
         ("amount", "退款金额", "Refund amount"),
         ("tracking_number", "运单号", "Tracking number"),
         ("answer", "答复", "Answer"),
+        # exchanges and repairs (issue #5)
+        ("amount_due", "需补差价(请付款后我们再发货)", "Price difference to pay (we ship once it is paid)"),
+        ("amount_paid", "已收到差价", "Price difference received"),
+        ("credit_amount", "应退还您的差价", "Price difference due back to you"),
+        ("quote_total", "维修报价", "Repair quote"),
+        ("diagnosis", "检测结论", "Diagnosis"),
         ("return_address", "寄回地址", "Return address"),
         ("booking_reference", "取件预约号", "Pickup booking"),
         ("pickup_window_start", "上门取件时间", "Pickup from"),
         ("accepted", "验收接收件数", "Units accepted"),
         ("rejected", "验收拒收件数", "Units rejected"),
     ):
-        if data.get(key) or (key == "rejected" and "accepted" in data):
+        if (data.get(key) and data[key] != "0.00") or (
+            key == "rejected" and "accepted" in data
+        ):  # no "difference: 0.00" lines
             value = pick(data[key], language) if data.get("rule") else data[key]  # system texts are "zh / en"
             if key == "pickup_window_start":
                 value = f"{_when(value)} – {_when(data.get('pickup_window_end'))[-5:]}"

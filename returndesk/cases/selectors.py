@@ -123,6 +123,8 @@ EVENT_LABELS = {
     "evidence_waived": "免除上传凭证 / Evidence waived",
     "policy_override": "越过政策限制 / Policy overridden",
     "refund_flagged": "退款回调与记录不符,已标记待核查 / Refund callback inconsistent, flagged",
+    "exchange_credit_settled": "换货差价已退还客户 / Exchange difference paid out",
+    "follow_up_opened": "由验收问题开立工单 / Case opened from the findings",
     "pickup_booked": "已预约上门取件 / Pickup booked",
     "units_disposed": "退货处置 / Units disposed of",
     "extra_resolved": "多收/非申请货品已处理 / Extra item resolved",

@@ -194,6 +194,29 @@ def _not_refunded(case, settings) -> GuardResult:
     return OK
 
 
+def _difference_due(case, settings) -> GuardResult:
+    from returndesk.exchanges.selectors import exchange_amount_due
+
+    if exchange_amount_due(case=case) is None:
+        return GuardResult(False, "没有待支付的差价", "No price difference is due")
+    return OK
+
+
+def _difference_settled(case, settings) -> GuardResult:
+    """Issue #5: a dearer replacement ships only once the customer has paid the difference
+    (a payment request finance marks paid; never an automatic charge)."""
+    from returndesk.exchanges.selectors import exchange_amount_due
+
+    request = exchange_amount_due(case=case)
+    if request is not None:
+        return GuardResult(
+            False,
+            f"客户须先支付差价 ¥{request.amount}(付款单 {request.number})",
+            f"The customer must first pay the price difference CNY {request.amount} ({request.number})",
+        )
+    return OK
+
+
 def hasattr_cause(case) -> bool:
     from .models import CaseCause
 
@@ -236,6 +259,12 @@ REFUND_PAID = Guard("refund_paid", _refund_paid, "各笔退款均已成功 / Eve
 REFUND_FAILED = Guard(
     "refund_failed", _refund_failed, "有退款失败且无处理中的退款 / A refund failed and none is pending"
 )
+DIFFERENCE_DUE = Guard("difference_due", _difference_due, "有待支付的换货差价 / A price difference is due")
+DIFFERENCE_SETTLED = Guard(
+    "difference_settled",
+    _difference_settled,
+    "换货差价已付清 / The exchange's price difference is paid",
+)
 
 # --- inputs ---------------------------------------------------------------------------------
 
@@ -275,6 +304,23 @@ BANK = Input("bank", "开户行", "payee bank", required=False)
 ACCOUNT_NUMBER = Input("account_number", "收款账号", "payee account number", required=False)
 REFERENCE = Input("reference", "财务凭证号", "finance voucher number", required=False)
 REFUND_TYPES = frozenset({T.RETURN_REFUND, T.REFUND_ONLY})
+# Exchanges, repairs and acceptance findings (issue #5, docs/exchanges-repairs.md).
+REPLACEMENTS = Input(
+    "replacements", "换货商品(默认同款)", "replacement products (default: the same)", required=False
+)
+SHIP_FROM = Input("warehouse", "发货仓库", "shipping warehouse", required=False)
+PAYMENT_REFERENCE = Input("payment_reference", "收款凭证号", "payment reference")
+PAYMENT_METHOD = Input("payment_method", "收款方式", "payment method", required=False)
+REPLACEMENT_SERIALS = Input("replacement_serials", "换货序列号", "replacement serial numbers", required=False)
+DIAGNOSIS = Input("diagnosis", "检测结论", "diagnosis")
+FAULT = Input(
+    "fault", "故障原因代码(默认为申请原因)", "fault reason code (default: the claimed one)", required=False
+)
+EXCLUSION = Input("exclusion", "保修除外情形", "warranty exclusion", required=False)
+PARTS = Input("parts", "配件报价", "parts quoted", required=False)
+LABOUR = Input("labour", "工时费", "labour", required=False)
+OUTCOME = Input("outcome", "维修结论", "repair outcome")
+ISSUES = Input("issues", "问题明细(按订单行)", "issues by order line", required=False)
 
 # --- the table ------------------------------------------------------------------------------
 
@@ -349,20 +395,59 @@ TRANSITIONS: tuple[Transition, ...] = (
         "退款失败", "Refund failed", (), (REFUND_FAILED,), customer_facing=False,
     ),
     Transition(
-        "ship_replacement", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED}), S.REPLACEMENT_SHIPPED,
+        "ship_replacement", frozenset({S.REPLACEMENT_RESERVED, S.DIFFERENCE_PAID}), S.REPLACEMENT_SHIPPED,
         frozenset({R.WAREHOUSE}), frozenset({T.EXCHANGE}),
-        "发出换货", "Ship the replacement", (CARRIER, TRACKING), (CAUSE_DONE, GM_DONE),
+        "发出换货", "Ship the replacement", (CARRIER, TRACKING, REPLACEMENT_SERIALS),
+        (CAUSE_DONE, GM_DONE, DIFFERENCE_SETTLED),
     ),
     Transition(
-        "start_repair", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED}), S.REPAIRING,
+        "start_repair", frozenset({S.READY_FOR_REPAIR}), S.REPAIRING,
         frozenset({R.QC}), frozenset({T.REPAIR}),
         "开始维修", "Start the repair", (NOTE,), (CAUSE_DONE, GM_DONE),
     ),
     Transition(
         "finish_repair", frozenset({S.REPAIRING}), S.REPAIRED, frozenset({R.QC, R.WAREHOUSE}), frozenset({T.REPAIR}),
         "维修完成并寄回", "Finish the repair and ship back",
-        (Input("result", "维修结果", "repair result"), CARRIER, TRACKING),
+        (Input("result", "维修结果", "repair result"), OUTCOME, CARRIER, TRACKING),
     ),
+    # --- exchanges and repairs (issue #5; docs/exchanges-repairs.md) -------------------------
+    Transition(
+        "arrange_exchange",
+        frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED, S.REPLACEMENT_RESERVED}), S.REPLACEMENT_RESERVED,
+        frozenset({R.AGENT, R.SUPERVISOR, R.SALES, R.WAREHOUSE}), frozenset({T.EXCHANGE}),
+        "安排换货并锁定库存", "Arrange the replacement and reserve stock", (REPLACEMENTS, SHIP_FROM, NOTE),
+        (CAUSE_DONE, GM_DONE),
+    ),
+    Transition(
+        "confirm_payment", frozenset({S.REPLACEMENT_RESERVED}), S.DIFFERENCE_PAID, frozenset({R.FINANCE}),
+        frozenset({T.EXCHANGE}), "确认差价已收款", "Confirm the price difference is paid",
+        (PAYMENT_REFERENCE, PAYMENT_METHOD, NOTE), (DIFFERENCE_DUE,),
+    ),
+    Transition(
+        "diagnose", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED}), S.READY_FOR_REPAIR,
+        frozenset({R.QC}), frozenset({T.REPAIR}), "检测确认保修内免费维修", "Diagnose: free repair under warranty",
+        (DIAGNOSIS, FAULT), (CAUSE_DONE, GM_DONE), customer_facing=False,
+    ),
+    Transition(
+        "quote_repair", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED, S.QUOTE_DECLINED}),
+        S.QUOTE_PENDING, frozenset({R.QC}), frozenset({T.REPAIR}),
+        "检测并出具付费维修报价", "Diagnose and quote a paid repair", (DIAGNOSIS, FAULT, EXCLUSION, PARTS, LABOUR),
+        (CAUSE_DONE, GM_DONE),
+    ),
+    Transition(
+        "accept_quote", frozenset({S.QUOTE_PENDING}), S.READY_FOR_REPAIR, CUSTOMER_SIDE, frozenset({T.REPAIR}),
+        "接受维修报价", "Accept the repair quote", (NOTE,),
+    ),
+    Transition(
+        "decline_quote", frozenset({S.QUOTE_PENDING}), S.QUOTE_DECLINED, CUSTOMER_SIDE, frozenset({T.REPAIR}),
+        "拒绝维修报价", "Decline the repair quote", (REASON,),
+    ),
+    Transition(
+        "return_unrepaired", frozenset({S.QUOTE_DECLINED}), S.RETURNED_UNREPAIRED,
+        frozenset({R.WAREHOUSE, R.QC}), frozenset({T.REPAIR}),
+        "未维修原样寄回", "Ship back unrepaired", (CARRIER, TRACKING, NOTE),
+    ),
+    # --- consultation and delivery acceptance ---------------------------------------------------
     Transition(
         "answer", frozenset({S.SUBMITTED}), S.ANSWERED, frozenset({R.AGENT, R.SUPERVISOR}),
         frozenset({T.CONSULTATION}), "答复咨询", "Answer the question", (Input("answer", "答复内容", "answer"),),
@@ -376,7 +461,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "record_inspection", frozenset({S.VISIT_SCHEDULED}), S.INSPECTED,
         frozenset({R.AGENT, R.SUPERVISOR, R.WAREHOUSE, R.QC}), frozenset({T.ACCEPTANCE}),
         "记录验收结果", "Record the inspection result",
-        (Input("result", "验收结论", "result"), Input("findings", "发现的问题", "findings", required=False)),
+        (Input("result", "验收结论", "result"), ISSUES, Input("findings", "验收说明", "findings", required=False)),
     ),
     Transition(
         "reject", frozenset({S.SUBMITTED}), S.REJECTED, REVIEWERS,
@@ -412,7 +497,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "close",
-        frozenset({S.REFUNDED, S.REPLACEMENT_SHIPPED, S.REPAIRED, S.ANSWERED, S.INSPECTED, S.REJECTED}),
+        frozenset({
+            S.REFUNDED, S.REPLACEMENT_SHIPPED, S.REPAIRED, S.ANSWERED, S.INSPECTED, S.REJECTED,
+            S.RETURNED_UNREPAIRED,
+        }),
         S.CLOSED, frozenset({R.AGENT, R.SUPERVISOR, R.SALES, R.SYSTEM}), ALL_TYPES,
         "关闭工单", "Close the case", (NOTE,),
     ),

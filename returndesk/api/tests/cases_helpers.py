@@ -167,3 +167,23 @@ def appealed(case: Case, staff: Staff) -> Case:
     rejected(case, staff)
     services.case_appeal(case=case, actor=staff.user(Role.AGENT), reason="客户不同意")
     return case
+
+
+# --- exchanges and repairs (issue #5) ----------------------------------------------------------
+
+
+def reserved(case: Case, staff: Staff) -> Case:
+    """Received, cause confirmed, the same product reserved in stock (the default warehouse)."""
+    from returndesk.cases.tests.helpers import in_stock
+
+    cause_confirmed(case, staff)
+    in_stock(case.lines.get().order_line)
+    services.case_arrange_exchange(case=case, actor=staff.user(Role.AGENT))
+    return case
+
+
+def diagnosed(case: Case, staff: Staff) -> Case:
+    """A repair case diagnosed as a free repair under warranty (ready for repair)."""
+    cause_confirmed(case, staff)
+    services.case_diagnose(case=case, actor=staff.user(Role.QC), diagnosis="主板虚焊")
+    return case

@@ -20,6 +20,7 @@ from returndesk.orders.tests.factories import make_order
 
 from .conftest import api_as, make_user
 from .test_cases_authorization_matrix import CASE_MATRIX
+from .test_exchanges_repairs_authorization_matrix import EXCHANGES_REPAIRS_MATRIX
 from .test_goods_authorization_matrix import GOODS_MATRIX
 from .test_refunds_api import REFUND_MATRIX
 
@@ -140,7 +141,13 @@ def test_every_operation_of_the_api_is_in_the_matrix():
         for operation in path_view.operations
     }
 
-    assert operations == set(MATRIX) | set(CASE_MATRIX) | set(GOODS_MATRIX) | set(REFUND_MATRIX)
+    assert operations == (
+        set(MATRIX)
+        | set(CASE_MATRIX)
+        | set(GOODS_MATRIX)
+        | set(EXCHANGES_REPAIRS_MATRIX)
+        | set(REFUND_MATRIX)
+    )
 
 
 @pytest.mark.parametrize("operation", list(MATRIX))

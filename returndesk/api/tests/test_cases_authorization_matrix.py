@@ -99,6 +99,7 @@ def then(make: Callable[[World], Case], *steps: Callable) -> Callable[[World], C
 
 
 def _repairing(case: Case, staff: h.Staff) -> None:
+    h.diagnosed(case, staff)
     services.case_start_repair(case=case, actor=staff.user(Role.QC))
 
 
@@ -189,15 +190,15 @@ CASE_MATRIX: dict[str, Row] = {
         "post", action("refund"), allowed("finance"), REFUND_ONLY_APPROVED, static({"reference": "CN-0001"})
     ),
     "case_action_ship_replacement": Row(
-        "post", action("ship_replacement"), allowed("warehouse"), then(fresh("exchange"), h.cause_confirmed),
+        "post", action("ship_replacement"), allowed("warehouse"), then(fresh("exchange"), h.reserved),
         static({"carrier": "SF", "tracking_number": "SF1234567890124"}),
     ),
     "case_action_start_repair": Row(
-        "post", action("start_repair"), allowed("qc"), then(fresh("repair"), h.cause_confirmed), static({})
+        "post", action("start_repair"), allowed("qc"), then(fresh("repair"), h.diagnosed), static({})
     ),
     "case_action_finish_repair": Row(
         "post", action("finish_repair"), allowed("qc", "warehouse"),
-        then(fresh("repair"), h.cause_confirmed, _repairing), static({"result": "更换主板", **SHIPMENT}),
+        then(fresh("repair"), _repairing), static({"result": "更换主板", "outcome": "fixed", **SHIPMENT}),
     ),
     "case_action_answer": Row(
         "post", action("answer"), allowed("agent", "supervisor"), fresh("consultation"),

@@ -56,6 +56,7 @@ from ..errors import problem
 from ..etag import if_match_version, set_etag, stale_as_precondition_failed
 from ..pagination import PageQuery, keyset_page
 from ..schemas import DatetimeIn, InputSchema, LocalDatetime, Money, with_problems
+from .goods_inputs import GOODS_INPUT_TYPES
 from .goods_schemas import InspectUnitIn, ReceiptExtraIn
 
 router = Router(tags=["cases"])
@@ -512,6 +513,8 @@ INPUT_TYPES: dict[str, Any] = {
     "result": str,
     "findings": str,
     "visit_at": DatetimeIn,
+    # exchanges, repairs and acceptance findings (issue #5; docs/exchanges-repairs.md)
+    **GOODS_INPUT_TYPES,
     # the goods flow (logistics, inspection)
     "return_method": ReturnMethod,
     "pickup_window_start": DatetimeIn,
@@ -562,7 +565,7 @@ def _input_schema(action: str, transitions: list[Transition]) -> type[InputSchem
 
 # --- helpers --------------------------------------------------------------------------------
 
-_LINE_FIELD = re.compile(r"^lines\[(\d+)\]")
+_LINE_FIELD = re.compile(r"^(lines|replacements|parts|issues)\[(\d+)\]")
 _KEY_FIELD = re.compile(r"\[([^\]]+)\]")
 
 
@@ -575,7 +578,7 @@ def body_paths() -> Iterator[None]:
     except DomainError as exc:
 
         def path(name: str) -> str:
-            name = _LINE_FIELD.sub(lambda m: f"lines.{int(m.group(1)) - 1}", name)
+            name = _LINE_FIELD.sub(lambda m: f"{m.group(1)}.{int(m.group(2)) - 1}", name)
             return _KEY_FIELD.sub(r".\1", name)
 
         exc.fields = {path(name): message for name, message in exc.fields.items()}
@@ -700,6 +703,10 @@ CUSTOMER_EVENT_DATA = frozenset(
         "answer", "visit_at", "technician", "result", "findings", "name", "kind", "size",
         "return_method", "return_address", "pickup_window_start", "pickup_window_end", "pickup_address",
         "booking_reference", "accepted", "rejected",
+        # exchanges, repairs and acceptance (issue #5)
+        "replacements", "price_difference", "amount_due", "payment_request", "credit_amount", "amount_paid",
+        "replacement_serials", "diagnosis", "fault", "coverage", "exclusion", "warranty", "warranty_until",
+        "quote", "quote_total", "parts_amount", "labour_amount", "outcome", "issues", "case_number",
     }
 )  # fmt: skip
 

@@ -16,6 +16,9 @@ CUSTOMER_VISIBLE = frozenset(
         "answer", "schedule_visit", "record_inspection", "reject", "gm_reject", "uphold_rejection",
         "overturn_rejection", "cancel", "close", "reopen", "expire", "auto_refund", "inspect", "pickup_booked",
         "refund_complete",
+        # exchanges and repairs (issue #5)
+        "arrange_exchange", "confirm_payment", "exchange_credit_settled", "diagnose", "quote_repair",
+        "accept_quote", "decline_quote", "return_unrepaired",
     }
 )  # fmt: skip
 

@@ -393,28 +393,13 @@ EFFECTS["reject"] = _reject
 EFFECTS["gm_reject"] = _reject
 
 
-@effect("ship_replacement")
-def _ship_replacement(case, actor, inputs):
-    case.outbound_carrier, case.outbound_tracking_number = _shipment(inputs)
-    quantities.release(lines=list(case.lines.all()))
-    return {"carrier": case.outbound_carrier, "tracking_number": case.outbound_tracking_number}
-
-
 @effect("start_repair")
 def _start_repair(case, actor, inputs):
     return {"note": inputs.get("note", "")}
 
 
-@effect("finish_repair")
-def _finish_repair(case, actor, inputs):
-    case.outbound_carrier, case.outbound_tracking_number = _shipment(inputs)
-    case.resolution = inputs["result"]
-    quantities.release(lines=list(case.lines.all()))
-    return {
-        "result": inputs["result"],
-        "carrier": case.outbound_carrier,
-        "tracking_number": case.outbound_tracking_number,
-    }
+# ship_replacement, finish_repair, record_inspection and the other exchange, repair and
+# acceptance effects are in exchange.py, repair.py and acceptance.py (issue #5).
 
 
 @effect("answer")
@@ -435,18 +420,6 @@ def _schedule_visit(case, actor, inputs):
     if timezone.is_naive(visit_at):
         visit_at = timezone.make_aware(visit_at)
     return {"visit_at": visit_at.isoformat(), "technician": inputs["technician"]}
-
-
-@effect("record_inspection")
-def _record_inspection(case, actor, inputs):
-    if inputs["result"] not in {"passed", "issues_found"}:
-        raise errors.invalid_input(
-            "result", "验收结论须为「通过」或「发现问题」", "The result must be 'passed' or 'issues_found'"
-        )
-    if inputs["result"] == "issues_found" and not inputs.get("findings"):
-        raise errors.invalid_input("findings", "请描述发现的问题", "Describe the issues found")
-    case.resolution = inputs.get("findings") or inputs["result"]
-    return {"result": inputs["result"], "findings": inputs.get("findings", "")}
 
 
 @effect("appeal")

@@ -135,6 +135,19 @@ def approve_and_ship(case: Case, *, reviewer, customer_actor, solution: str = "s
     return case
 
 
+def in_stock(order_line: OrderLine, quantity: int = 5) -> None:
+    """Sellable units of the order line's product in the default warehouse, where an exchange
+    reserves its replacement (docs/exchanges-repairs.md)."""
+    from returndesk.catalog.models import Warehouse
+    from returndesk.catalog.tests.factories import make_warehouse
+    from returndesk.inventory.services import stock_move
+
+    warehouse = Warehouse.objects.filter(is_default=True).first() or make_warehouse(is_default=True)
+    stock_move(
+        product=order_line.product, warehouse=warehouse, quantity=quantity, target="sellable", kind="opening"
+    )
+
+
 def pickup_inputs(solution: str) -> dict:
     """What a customer confirming a pickup gives: tomorrow 09:00–11:00 local time, SF, an address."""
     if solution != "pickup":

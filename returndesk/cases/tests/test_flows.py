@@ -19,6 +19,7 @@ from .helpers import (
     confirm_cause,
     event_trail,
     held_returned,
+    in_stock,
     inspect_all,
     line_of,
     open_case,
@@ -300,6 +301,7 @@ def test_given_an_exchange_when_the_replacement_ships_and_the_case_closes_then_t
     consumer, consumer_user, line5, agent, warehouse, qc
 ):
     """Seed S9 step 5c: exchange ships from the warehouse after the faulty unit is back."""
+    in_stock(line5)
     case = open_case(
         actor=consumer_user, customer=consumer, order_line=line5, quantity=1, reason="Q02", type="exchange"
     )
@@ -307,6 +309,7 @@ def test_given_an_exchange_when_the_replacement_ships_and_the_case_closes_then_t
     receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
     assert held_returned(line5) == (1, 0)
+    services.case_arrange_exchange(case=case, actor=agent)
     services.case_ship_replacement(case=case, actor=warehouse, carrier="ZTO", tracking_number="773012345678")
     assert (case.status, case.outbound_carrier, case.outbound_tracking_number) == (
         Status.REPLACEMENT_SHIPPED,
@@ -326,7 +329,8 @@ def test_given_an_exchange_when_the_replacement_ships_and_the_case_closes_then_t
         ("receive", "in_transit", "received"),
         ("inspect", "received", "goods_inspected"),
         ("confirm_cause", "goods_inspected", "cause_confirmed"),
-        ("ship_replacement", "cause_confirmed", "replacement_shipped"),
+        ("arrange_exchange", "cause_confirmed", "replacement_reserved"),
+        ("ship_replacement", "replacement_reserved", "replacement_shipped"),
         ("close", "replacement_shipped", "closed"),
     ]
     assert line_of(case).hold_state == HoldState.RELEASED
@@ -343,11 +347,14 @@ def test_given_a_repair_when_qc_repairs_and_ships_it_back_then_the_case_closes_w
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
     receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
+    services.case_diagnose(case=case, actor=qc, diagnosis="键盘排线松脱")
     services.case_start_repair(case=case, actor=qc, note="更换键盘")
     assert case.status == Status.REPAIRING
     services.case_finish_repair(
-        case=case, actor=qc, result="已更换键盘并测试通过", carrier="EMS", tracking_number="EA123456785CN"
-    )
+        ("inspect", "received", "goods_inspected"),
+        case=case, actor=qc, result="已更换键盘并测试通过", outcome="fixed", carrier="EMS",
+        tracking_number="EA123456789CN",
+    )  # fmt: skip
     assert (case.status, case.resolution, case.outbound_tracking_number) == (
         Status.REPAIRED,
         "已更换键盘并测试通过",
@@ -363,9 +370,9 @@ def test_given_a_repair_when_qc_repairs_and_ships_it_back_then_the_case_closes_w
         ("confirm_solution", "awaiting_customer", "awaiting_return"),
         ("ship_back", "awaiting_return", "in_transit"),
         ("receive", "in_transit", "received"),
-        ("inspect", "received", "goods_inspected"),
-        ("confirm_cause", "goods_inspected", "cause_confirmed"),
-        ("start_repair", "cause_confirmed", "repairing"),
+        ("confirm_cause", "received", "cause_confirmed"),
+        ("diagnose", "cause_confirmed", "ready_for_repair"),
+        ("start_repair", "ready_for_repair", "repairing"),
         ("finish_repair", "repairing", "repaired"),
         ("close", "repaired", "closed"),
     ]
@@ -419,9 +426,11 @@ def test_given_a_goods_case_without_lines_when_opened_then_refused_with_no_lines
 
 
 def test_given_a_delivery_acceptance_when_issues_are_found_then_findings_are_required_and_the_case_closes_with_them(
-    key_account, agent, qc
+    key_account, agent, qc, make_line
 ):
-    """Seed S1 二.3: on-site acceptance inspection; 'issues found' must say which issues."""
+    """Seed S1 二.3: on-site acceptance inspection; 'issues found' must say which issues, per
+    order line (problem and quantity; docs/exchanges-repairs.md)."""
+    ol = make_line(key_account, quantity=10)
     case = open_case(actor=agent, customer=key_account, type="acceptance", channel="phone")
     services.case_schedule_visit(
         case=case, actor=agent, visit_at=datetime(2026, 12, 1, 9, 30, tzinfo=SHANGHAI), technician="赵师傅"
@@ -429,10 +438,18 @@ def test_given_a_delivery_acceptance_when_issues_are_found_then_findings_are_req
     assert case.status == Status.VISIT_SCHEDULED
 
     with refused("case.invalid_input", case=case) as exc:
-        services.case_record_inspection(case=case, actor=qc, result="issues_found")
-    assert exc.value.fields == {"findings": ("请描述发现的问题", "Describe the issues found")}
+        services.case_record_inspection(case=case, actor=qc, result="issues_found", findings="3 台外箱破损")
+    assert exc.value.fields == {
+        "issues": (
+            "请按订单行列出发现的问题(问题、数量)",
+            "List the issues found by order line (problem, quantity)",
+        )
+    }
 
-    services.case_record_inspection(case=case, actor=qc, result="issues_found", findings="3 台外箱破损")
+    services.case_record_inspection(
+        case=case, actor=qc, result="issues_found", findings="3 台外箱破损",
+        issues=[{"order_line": str(ol.id), "reason": "D03", "quantity": 3, "description": "外箱破损"}],
+    )  # fmt: skip
     assert (case.status, case.resolution) == (Status.INSPECTED, "3 台外箱破损")
     services.case_close(case=case, actor=agent)
 
@@ -551,12 +568,14 @@ def test_given_a_refunded_and_closed_case_when_the_supervisor_reopens_then_refus
 def test_given_a_closed_exchange_when_the_supervisor_reopens_then_it_is_submitted_again_and_re_holds_the_quantity(
     consumer, consumer_user, line5, agent, supervisor, warehouse, qc
 ):
+    in_stock(line5)
     case = open_case(
         actor=consumer_user, customer=consumer, order_line=line5, quantity=2, reason="Q02", type="exchange"
     )
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
     receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
+    services.case_arrange_exchange(case=case, actor=agent)
     services.case_ship_replacement(
         case=case, actor=warehouse, carrier="SF", tracking_number="SF1234567890123"
     )
@@ -616,6 +635,7 @@ def test_given_a_gm_approved_distributor_exchange_reopened_when_the_warehouse_sh
 ):
     """An approval belongs to one review round: after a reopen the GM must approve again."""
     line = make_line(distributor, quantity=4)
+    in_stock(line)
     case = open_case(
         actor=sales, customer=distributor, order_line=line, quantity=2, channel="distributor_notice",
         type="exchange",
@@ -624,6 +644,7 @@ def test_given_a_gm_approved_distributor_exchange_reopened_when_the_warehouse_sh
     receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
     services.case_gm_approve(case=case, actor=gm, opinion="同意换货")
+    services.case_arrange_exchange(case=case, actor=sales)
     services.case_ship_replacement(
         case=case, actor=warehouse, carrier="SF", tracking_number="SF1234567890123"
     )
@@ -635,9 +656,7 @@ def test_given_a_gm_approved_distributor_exchange_reopened_when_the_warehouse_sh
     confirm_cause(case, qc=qc)
 
     with refused("case.guard.gm_approved_if_required", case=case, order_lines=[line]):
-        services.case_ship_replacement(
-            case=case, actor=warehouse, carrier="SF", tracking_number="SF1234567890124"
-        )
+        services.case_arrange_exchange(case=case, actor=sales)
 
 
 @pytest.mark.parametrize("role_fixture", ["warehouse", "qc", "gm", "finance", "sysadmin"])

@@ -14,6 +14,7 @@ from .helpers import (
     approve_and_ship,
     confirm_cause,
     held_returned,
+    in_stock,
     inspect_all,
     line_of,
     open_case,
@@ -173,6 +174,7 @@ def test_given_a_closed_exchange_whose_units_were_taken_by_another_case_when_reo
     consumer, consumer_user, line5, agent, supervisor, warehouse, qc
 ):
     """Reopening re-holds the released units; if they are no longer returnable it is refused."""
+    in_stock(line5)
     case = open_case(
         actor=consumer_user, customer=consumer, order_line=line5, quantity=2, reason="Q02", type="exchange"
     )
@@ -180,6 +182,7 @@ def test_given_a_closed_exchange_whose_units_were_taken_by_another_case_when_reo
     services.case_receive(case=case, actor=warehouse, received={str(line_of(case).id): 2})
     inspect_all(case, inspector=warehouse)
     confirm_cause(case, qc=qc)
+    services.case_arrange_exchange(case=case, actor=agent)
     services.case_ship_replacement(
         case=case, actor=warehouse, carrier="SF", tracking_number="SF1234567890123"
     )

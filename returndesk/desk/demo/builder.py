@@ -56,7 +56,6 @@ from .data import (
     DISTRIBUTORS,
     DISTRICTS,
     DROPPED_CAUSE,
-    FINDINGS,
     KBM,
     KEY_ACCOUNTS,
     LAPTOPS,
@@ -73,6 +72,7 @@ from .data import (
     _demo_png,
     planned_cases,
 )
+from .exchanges_repairs import GOODS_ACTIONS, demo_stock
 
 REFUND_OUTCOMES = frozenset({"refund_complete", "refund_fail"})
 
@@ -106,6 +106,7 @@ class _Builder:
         self._customers()
         self._users()
         self._orders()
+        demo_stock(self)  # exchanges reserve replacements from it (issue #5)
         self._cases()
 
     # --- master data -------------------------------------------------------------------------
@@ -395,7 +396,8 @@ class _Builder:
                     self.after_commit.append((case, plan, path[n:]))
                     break
                 self.stops_here = n == len(path) - 1
-                case = getattr(self, f"_{action}")(case, plan)
+                step = GOODS_ACTIONS.get(action) or getattr(type(self), f"_{action}")  # exchanges_repairs.py
+                case = step(self, case, plan)
 
     def finish(self) -> None:
         """After the load has committed: the payment providers are called (never inside a
@@ -708,20 +710,8 @@ class _Builder:
     def _refund_fail(self, case, plan):
         return self._refund_settled(case)
 
-    def _ship_replacement(self, case, plan):
-        return cs.case_ship_replacement(
-            case=case, actor=self.users["warehouse"], carrier="JD", tracking_number=self._tracking("JD")
-        )
-
     def _start_repair(self, case, plan):
         return cs.case_start_repair(case=case, actor=self.users["qc"], note="已拆机检测,等待备件后维修。")
-
-    def _finish_repair(self, case, plan):
-        result = {"Q01": "更换主板,烤机 24 小时测试通过", "Q03": "更换键盘排线与按键模块,功能测试通过"}
-        return cs.case_finish_repair(
-            case=case, actor=self.users["qc"], result=result.get(plan.reason, "更换故障部件,测试通过"),
-            carrier="SF", tracking_number=self._tracking("SF"),
-        )  # fmt: skip
 
     def _answer(self, case, plan):
         answer = next(a for q, a in CONSULTATIONS if q == case.description)
@@ -734,13 +724,6 @@ class _Builder:
             case=case, actor=self.users["agent2"], visit_at=visit + timedelta(days=2),
             technician="技术支持工程师 王磊",
         )  # fmt: skip
-
-    def _record_inspection(self, case, plan):
-        if plan.story == "issues":
-            return cs.case_record_inspection(
-                case=case, actor=self.users["qc"], result="issues_found", findings=FINDINGS.format(qty=30)
-            )
-        return cs.case_record_inspection(case=case, actor=self.users["qc"], result="passed")
 
     def _reject(self, case, plan):
         reason, alternative = REJECTIONS[plan.story]

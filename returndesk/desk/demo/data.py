@@ -193,27 +193,28 @@ RO_SIMPLE = ("approve", "refund", "refund_complete", "close")
 RO_GM = ("approve", "gm_approve", "refund", "refund_complete", "close")
 RR_FAILED = (*RR_SIMPLE[:6], "refund_fail")
 EX_GM = (
-    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "ship_replacement",
-    "close",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "arrange_exchange",
+    "ship_replacement", "close",
 )  # fmt: skip
 EX_SIMPLE = (
-    "approve",
-    "confirm_solution",
-    "ship_back",
-    "receive",
-    "inspect",
-    "confirm_cause",
-    "ship_replacement",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "arrange_exchange", "ship_replacement",
     "close",
-)
+)  # fmt: skip
 RP_GM = (
-    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "start_repair",
-    "finish_repair", "close",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "diagnose",
+    "start_repair", "finish_repair", "close",
 )  # fmt: skip
 RP_SIMPLE = (
-    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "start_repair", "finish_repair", "close",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "diagnose", "start_repair",
+    "finish_repair", "close",
 )  # fmt: skip
 TO_QC = ("approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause")
+# Exchanges to another variant and paid repairs (issue #5, desk/demo/exchanges_repairs.py).
+EX_UPGRADE = (*TO_QC, "arrange_exchange", "confirm_payment", "ship_replacement", "close")
+RP_PAID = (*TO_QC, "quote_repair", "accept_quote", "start_repair", "finish_repair", "close")
+RP_DECLINED = (*TO_QC, "quote_repair", "decline_quote", "return_unrepaired", "close")
+UPGRADABLE = ("HC-MON24-FHD", "HC-MON27-QHD", "HC-NB13-U5", "HC-NB14-I5")  # exchanges_repairs.UPGRADE
+DOWNGRADABLE = ("HC-MON27-4K", "HC-MON27-QHD")
 APPEAL = ("reject", "appeal")
 
 
@@ -312,6 +313,18 @@ PLANS = [
     Plan(T.EXCHANGE, APPEAL, "consumer", KBM, "Q03", story="no_fault_found"),
     Plan(T.EXCHANGE, (*TO_QC, "gm_reject"), "consumer", MONITORS, "Q08", story="dropped"),
     Plan(T.EXCHANGE, ("cancel",), "consumer", MONITORS, "D01"),
+    # another variant: dearer (the customer pays the difference first) or cheaper (a credit is due)
+    Plan(T.EXCHANGE, EX_UPGRADE[:6], "consumer", UPGRADABLE, "Q02", story="upgrade"),
+    Plan(T.EXCHANGE, EX_UPGRADE[:7], "consumer", UPGRADABLE, "Q02", story="upgrade"),
+    Plan(T.EXCHANGE, EX_UPGRADE, "consumer", UPGRADABLE, "Q02", story="upgrade"),
+    Plan(
+        T.EXCHANGE,
+        (*TO_QC, "arrange_exchange", "ship_replacement"),
+        "consumer",
+        DOWNGRADABLE,
+        "Q02",
+        story="downgrade",
+    ),
     # 维修
     Plan(T.REPAIR, RP_GM, "consumer", GM_LAPTOPS, "Q01", each_step=True),
     Plan(T.REPAIR, (*RP_SIMPLE, "reopen"), "consumer", KBM, "Q03", story="repair_again"),
@@ -321,6 +334,12 @@ PLANS = [
     Plan(T.REPAIR, ("approve", "confirm_solution", "cancel"), "zhangwei", ("HC-KB-M87",), "Q03"),
     Plan(T.REPAIR, RP_SIMPLE[:4], "key_account", LAPTOPS, "Q05", quantity=3),
     Plan(T.REPAIR, (*TO_QC, "gm_reject"), "consumer", ("HC-NB13-U5", "HC-NB14-I5"), "Q05", story="water"),
+    # user damage is quoted (seed S8 4.3): accepted and repaired, pending, or declined and sent back
+    Plan(T.REPAIR, RP_PAID, "consumer", MONITORS, "Q02", story="dropped"),
+    Plan(T.REPAIR, (*TO_QC, "gm_approve", "quote_repair"), "zhangwei", ("HC-NB14-I7",), "Q05", story="water"),
+    Plan(T.REPAIR, RP_DECLINED[:7], "consumer", MONITORS, "Q02", story="dropped"),
+    Plan(T.REPAIR, RP_DECLINED[:8], "consumer", ("HC-NB13-U5",), "Q05", story="water"),
+    Plan(T.REPAIR, RP_DECLINED, "consumer", MONITORS, "Q02", story="dropped"),
     # 咨询
     Plan(T.CONSULTATION, (), "consumer"),
     Plan(T.CONSULTATION, (), "consumer"),
@@ -453,7 +472,6 @@ ACCEPTANCES = [
     "本次到货 {qty} 台 4K 显示器,需按合同约定进行开箱验收并出具验收单。",
     "项目采购的笔记本与显示器已到货,请派员上门清点验收。",
 ]
-FINDINGS = "共到货 {qty} 台,其中 2 台外箱有挤压痕迹、1 台屏幕有亮点,已拍照记录并另行办理换货,其余验收合格。"
 
 
 def _demo_png() -> bytes:
