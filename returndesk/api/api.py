@@ -40,6 +40,7 @@ from .v1 import (
     inspection,
     logistics,
     orders,
+    refunds,
     repairs,
     stock,
 )
@@ -66,6 +67,7 @@ install_exception_handlers(api)
 api.add_router("", catalog.router)
 api.add_router("", orders.router)
 api.add_router("", cases.router)
+api.add_router("", refunds.router)
 api.add_router("", logistics.router)
 api.add_router("", inspection.router)
 api.add_router("", stock.router)

@@ -57,6 +57,8 @@ class Status(models.TextChoices):
     CAUSE_CONFIRMED = "cause_confirmed", "生产已确认原因 / Cause confirmed"
     APPROVED = "approved", "已同意退款 / Approved for refund"
     GM_APPROVED = "gm_approved", "总经理已审批 / Approved by general manager"
+    REFUND_PENDING = "refund_pending", "退款中 / Refund in progress"
+    REFUND_FAILED = "refund_failed", "退款失败,待重新退款 / Refund failed, to be retried"
     REFUNDED = "refunded", "已退款冲账 / Refunded and reversed"
     REPLACEMENT_SHIPPED = "replacement_shipped", "换货已发出 / Replacement shipped"
     REPAIRING = "repairing", "维修中 / Repairing"
@@ -125,7 +127,10 @@ class CaseSettings(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     gm_approval_amount = models.DecimalField(
-        _("general-manager approval above (CNY)"), default=Decimal("5000.00"), **MONEY
+        _("general-manager approval above (CNY)"),
+        default=Decimal("5000.00"),
+        help_text="退款金额(退货退款、仅退款)或申请货值(换货、维修)超过此额须总经理审批",
+        **MONEY,
     )
     gm_for_distributor_returns = models.BooleanField(
         _("general manager approves every distributor return"), default=True
@@ -196,6 +201,8 @@ class Case(BaseModel):
     outbound_carrier = models.CharField(_("outbound carrier"), max_length=40, blank=True)
     outbound_tracking_number = models.CharField(_("outbound tracking number"), max_length=64, blank=True)
     gm_approved_at = models.DateTimeField(_("general manager approved at"), null=True, blank=True)
+    # Set when finance starts the refund (refunds app: the calculation's total, after fees, with
+    # any outbound shipping); refunded_at and the credit note number(s) once it has been paid.
     refund_amount = models.DecimalField(_("refunded"), null=True, blank=True, **MONEY)
     refund_reference = models.CharField(_("credit note / journal no."), max_length=64, blank=True)
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
@@ -278,7 +285,10 @@ class CaseLine(BaseModel):
     quantity_accepted = models.PositiveIntegerField(_("quantity accepted"), null=True, blank=True)
     hold_state = models.CharField(_("quantity hold"), max_length=10, choices=HoldState.choices)
     claimed_amount = models.DecimalField(_("value of claimed goods"), **MONEY)
+    # The goods value of the units refunded, round(R × k / Q), and its tax part (refunds app):
+    # what this case takes of the order line's paid amount, before fees and deductions.
     refund_amount = models.DecimalField(_("refunded"), null=True, blank=True, **MONEY)
+    refund_tax_amount = models.DecimalField(_("tax"), null=True, blank=True, **MONEY)
 
     class Meta:
         verbose_name = _("case line")

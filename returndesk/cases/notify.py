@@ -29,10 +29,13 @@ def _when(value) -> str:
 def case_customer_update(payload: dict) -> bool:
     """Tell the customer about a change of their case, in the customer's language and over its
     preferred channel (email by default; SMS falls back to email without a phone number)."""
-    from .models import Case, CaseEvent, Status
+    from .models import CaseEvent, Status
 
-    case = Case.objects.select_related("customer").get(id=payload["case_id"])
-    event = CaseEvent.objects.get(id=payload["event_id"])
+    # The event with its case, customer and the customer's channel preference, in one query.
+    event = CaseEvent.objects.select_related("case__customer__notification_preference").get(
+        id=payload["event_id"], case_id=payload["case_id"]
+    )
+    case = event.case
     customer = case.customer
     language = customer.preferred_language or "zh-hans"
     english = language.startswith("en")

@@ -83,12 +83,16 @@ def _quality_lines(case) -> bool:
 
 def gm_required(case, settings: CaseSettings) -> bool:
     """General-manager approval gate (seed S2/S3): every distributor return when configured,
-    and any case whose claimed value is above the configured amount."""
+    and any case whose amount at stake is above the configured amount — the refund it would pay
+    for return-and-refund and refund-only cases (cases.services.refund_basis.refund_at_stake),
+    the value of the claimed goods for exchanges and repairs."""
     from returndesk.catalog.models import CustomerType
+
+    from .services.refund_basis import refund_at_stake
 
     if settings.gm_for_distributor_returns and case.customer.type == CustomerType.DISTRIBUTOR:
         return True
-    return case.claimed_amount > settings.gm_approval_amount
+    return refund_at_stake(case) > settings.gm_approval_amount
 
 
 def cause_required(case, settings: CaseSettings) -> bool:
@@ -159,6 +163,24 @@ def _goods_received(case, settings) -> GuardResult:
             "验收未接收任何退货(全部拒收),不能退款",
             "Inspection accepted none of the returned goods; nothing to refund",
         )
+    return OK
+
+
+def _refund_paid(case, settings) -> GuardResult:
+    from returndesk.refunds.selectors import case_refund_state
+
+    state = case_refund_state(case.pk)
+    if state.calculations == 0 or state.pending or state.outstanding != 0:
+        return GuardResult(False, "退款尚未全部完成", "The refund has not been paid in full")
+    return OK
+
+
+def _refund_failed(case, settings) -> GuardResult:
+    from returndesk.refunds.selectors import case_refund_state
+
+    state = case_refund_state(case.pk)
+    if state.pending or not state.failed or state.outstanding <= 0:
+        return GuardResult(False, "没有失败且已结束的退款", "No refund has failed with nothing pending")
     return OK
 
 
@@ -233,6 +255,10 @@ GOODS_RECEIVED = Guard(
     "仓库须已收到并验收接收退货 / The warehouse must have received and accepted goods",
 )
 NOT_REFUNDED = Guard("not_refunded", _not_refunded, "未退款 / Not yet refunded")
+REFUND_PAID = Guard("refund_paid", _refund_paid, "各笔退款均已成功 / Every refund of the case has succeeded")
+REFUND_FAILED = Guard(
+    "refund_failed", _refund_failed, "有退款失败且无处理中的退款 / A refund failed and none is pending"
+)
 DIFFERENCE_DUE = Guard("difference_due", _difference_due, "有待支付的换货差价 / A price difference is due")
 DIFFERENCE_SETTLED = Guard(
     "difference_settled",
@@ -267,7 +293,17 @@ RECEIPT_INPUTS = (
     Input("warehouse", "收货仓库", "receiving warehouse", required=False),
 )
 UNITS = Input("units", "逐件验收结果", "inspection of each unit")
-REFERENCE = Input("reference", "冲账凭证号", "credit note / journal number")
+ROUTE = Input(
+    "route",
+    "退款方式(原路退回/银行转账/账户余额)",
+    "route (original, bank_transfer, store_credit)",
+    required=False,
+)
+ACCOUNT_NAME = Input("account_name", "收款户名", "payee account name", required=False)
+BANK = Input("bank", "开户行", "payee bank", required=False)
+ACCOUNT_NUMBER = Input("account_number", "收款账号", "payee account number", required=False)
+REFERENCE = Input("reference", "财务凭证号", "finance voucher number", required=False)
+REFUND_TYPES = frozenset({T.RETURN_REFUND, T.REFUND_ONLY})
 # Exchanges, repairs and acceptance findings (issue #5, docs/exchanges-repairs.md).
 REPLACEMENTS = Input(
     "replacements", "换货商品(默认同款)", "replacement products (default: the same)", required=False
@@ -343,10 +379,20 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({R.GM, R.SUPERVISOR}), frozenset({T.RETURN_REFUND, T.REFUND_ONLY, T.EXCHANGE, T.REPAIR}),
         "审批驳回", "Reject after review", (REASON, ALTERNATIVE),
     ),
+    # Refunds (refunds app): finance starts it; the providers' outcome moves it on (system).
     Transition(
-        "refund", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED, S.APPROVED}), S.REFUNDED,
-        frozenset({R.FINANCE}), frozenset({T.RETURN_REFUND, T.REFUND_ONLY}),
-        "退款并冲账", "Refund and reverse the sale", (REFERENCE, NOTE), (CAUSE_DONE, GM_DONE, GOODS_RECEIVED),
+        "refund", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED, S.APPROVED, S.REFUND_FAILED}),
+        S.REFUND_PENDING, frozenset({R.FINANCE}), REFUND_TYPES,
+        "发起退款", "Refund", (ROUTE, ACCOUNT_NAME, BANK, ACCOUNT_NUMBER, REFERENCE, NOTE),
+        (CAUSE_DONE, GM_DONE, GOODS_RECEIVED), customer_facing=False,
+    ),
+    Transition(
+        "refund_complete", frozenset({S.REFUND_PENDING}), S.REFUNDED, frozenset({R.SYSTEM}), REFUND_TYPES,
+        "退款到账并冲账", "Refund paid; sale reversed", (), (REFUND_PAID,),
+    ),
+    Transition(
+        "refund_fail", frozenset({S.REFUND_PENDING}), S.REFUND_FAILED, frozenset({R.SYSTEM}), REFUND_TYPES,
+        "退款失败", "Refund failed", (), (REFUND_FAILED,), customer_facing=False,
     ),
     Transition(
         "ship_replacement", frozenset({S.REPLACEMENT_RESERVED, S.DIFFERENCE_PAID}), S.REPLACEMENT_SHIPPED,
@@ -445,9 +491,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         "超时自动关闭", "Close on timeout", (REASON,),
     ),
     Transition(
-        "auto_refund", frozenset({S.IN_TRANSIT}), S.REFUNDED, frozenset({R.SYSTEM}), frozenset({T.RETURN_REFUND}),
-        "仓库超时未确认收货,自动退款", "Refund automatically: receipt not confirmed in time", (REFERENCE,),
-        (CAUSE_DONE, GM_DONE),
+        "auto_refund", frozenset({S.IN_TRANSIT}), S.REFUND_PENDING, frozenset({R.SYSTEM}),
+        frozenset({T.RETURN_REFUND}), "仓库超时未确认收货,自动退款",
+        "Refund automatically: receipt not confirmed in time", (REFERENCE,), (CAUSE_DONE, GM_DONE),
     ),
     Transition(
         "close",

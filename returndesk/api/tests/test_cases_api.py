@@ -11,6 +11,7 @@ from returndesk.api.models import IdempotencyRecord
 from returndesk.cases.models import Attachment, Case, CaseEvent
 from returndesk.cases.tests.helpers import state_of, tiny_png
 from returndesk.catalog.tests.factories import make_customer
+from returndesk.refunds.models import CreditNote
 
 from .cases_helpers import Staff, load_reasons, open_case, order_line, png_upload, upload
 from .conftest import api_as, make_user
@@ -132,7 +133,8 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
             },
             "cause_confirmed",
         ),
-        (staff.api(Role.FINANCE), "refund", {"reference": "CN-2026-0001"}, "refunded"),
+        # 退款中 once finance starts it; the gateway answers at once, so the answer is refunded
+        (staff.api(Role.FINANCE), "refund", {"reference": "JV-2026-0001"}, "refunded"),
         (agent, "close", {}, "closed"),
     ]
     etags = []
@@ -144,13 +146,13 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
         etag = response["ETag"]
         etags.append(etag)
 
-    assert etags == ['"2"', '"3"', '"4"', '"5"', '"6"', '"7"', '"8"', '"9"']
+    assert etags == ['"2"', '"3"', '"4"', '"5"', '"6"', '"7"', '"9"', '"10"']  # refund: 8 started, 9 paid
     final = agent.get(f"/cases/{case_id}")
     body = final.json()
-    assert final["ETag"] == '"9"'
+    assert final["ETag"] == '"10"'
     assert (body["refund_amount"], body["refund_reference"], body["return_tracking_number"]) == (
         "200.00",
-        "CN-2026-0001",
+        CreditNote.objects.get(case_id=case_id).number,
         "SF1234567890123",
     )
     assert body["staff"]["cause"]["responsible_department"] == "生产部"
@@ -173,12 +175,15 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
         (6, "receive", "in_transit", "received"),
         (7, "inspect", "received", "goods_inspected"),
         (8, "confirm_cause", "goods_inspected", "cause_confirmed"),
-        (9, "refund", "cause_confirmed", "refunded"),
-        (10, "close", "refunded", "closed"),
+        (9, "refund", "cause_confirmed", "refund_pending"),
+        (10, "refund_complete", "refund_pending", "refunded"),
+        (11, "close", "refunded", "closed"),
     ]
     assert [e["actor_role"] for e in timeline] == [
-        "customer", "customer", "agent", "customer", "customer", "warehouse", "warehouse", "qc", "finance", "agent",
+        "customer", "customer", "agent", "customer", "customer", "warehouse", "warehouse", "qc", "finance", "system",
+        "agent",
     ]  # fmt: skip
+    assert timeline[9]["data"] == {"amount": "200.00"}  # the refund paid
     assert timeline[2]["label"] == {"zh": "同意并提供方案", "en": "Approve and offer a solution"}
     assert timeline[6]["data"] == {"accepted": 2, "rejected": 0}  # units, grades and notes are staff's
     assert timeline[8]["data"] == {"amount": "200.00"}  # reference, lines and notes are staff's

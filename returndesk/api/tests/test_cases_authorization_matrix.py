@@ -235,6 +235,9 @@ CASE_MATRIX: dict[str, Row] = {
     # fire them, an integration user with the system role neither.
     "case_action_expire": Row("post", action("expire"), allowed(), None, static({"reason": "超时"})),
     "case_action_auto_refund": Row("post", action("auto_refund"), allowed(), None, static({"reference": "AUTO-1"})),
+    # A refund's outcome comes from the payment providers: the system moves the case, nobody else.
+    "case_action_refund_complete": Row("post", action("refund_complete"), allowed(), None, static({})),
+    "case_action_refund_fail": Row("post", action("refund_fail"), allowed(), None, static({})),
     "case_action_close": Row(
         "post", action("close"), allowed("agent", "supervisor", "sales"), then(fresh(), h.rejected),
         static({}),

@@ -42,6 +42,15 @@ from .feedback import case_followup_call, case_survey_submit
 from .goods import case_dispose_units, case_record_pickup_booking, case_resolve_extra
 from .housekeeping import case_add_note, case_assign, case_set_priority
 from .policy import case_policy_override, case_waive_evidence
+from .refunding import (
+    case_refund_attend,
+    case_refund_callback,
+    case_refund_confirm_manual,
+    case_refund_fail_manual,
+    case_refund_process,
+    case_refund_settle,
+    case_refunds_reconcile,
+)
 from .transitions import case_transition
 
 __all__ = [
@@ -79,6 +88,13 @@ __all__ = [
     "case_record_inspection",
     "case_record_pickup_booking",
     "case_refund",
+    "case_refund_attend",
+    "case_refund_callback",
+    "case_refund_confirm_manual",
+    "case_refund_fail_manual",
+    "case_refund_process",
+    "case_refund_settle",
+    "case_refunds_reconcile",
     "case_reject",
     "case_reopen",
     "case_resolve_extra",

@@ -92,16 +92,17 @@ def case_gm_reject(*, case, actor, reason: str, alternative: str, expected_versi
     )  # fmt: skip
 
 
-def case_refund(*, case, actor, reference: str, note: str = "", expected_version=None):
-    """Seed S2 财务冲账 / S9 step 7: finance refunds and reverses the sale."""
+def case_refund(
+    *, case, actor, route: str = "original", account_name: str = "", bank: str = "", account_number: str = "",
+    reference: str = "", note: str = "", expected_version=None,
+):  # fmt: skip
+    """Seed S2 财务冲账 / S9 step 7: finance refunds — by the original route (split over the
+    order's payments), bank transfer (with the payee's account) or store credit. The case is
+    退款中 until the providers answer (cases.services.refunding)."""
     return case_transition(
-        case=case,
-        actor=actor,
-        action="refund",
-        expected_version=expected_version,
-        reference=reference,
-        note=note,
-    )
+        case=case, actor=actor, action="refund", expected_version=expected_version, route=route,
+        account_name=account_name, bank=bank, account_number=account_number, reference=reference, note=note,
+    )  # fmt: skip
 
 
 def case_ship_replacement(

@@ -105,6 +105,10 @@ def case_create(
             customer=customer, case_type=type, parsed=parsed, policy=policy_of(version)
         )
         override = _policy_gate(actor, decision, override_reason.strip(), case_type=type)
+        holds = type in QUANTITY_HOLDING_TYPES
+        # The claimed value is known before the row is written: the restocking fee may not
+        # exceed it (DB check case_restocking_fee_within_claim), so a fee > 0 needs it at insert.
+        claimed = [units_value(p["order_line"], p["quantity"]) if holds else ZERO for p in parsed]
         case = Case.objects.create(
             number=next_number(CASE_NUMBER_PREFIX),
             type=type,
@@ -123,8 +127,8 @@ def case_create(
             policy_override=override,
             restocking_fee=decision.restocking_fee,
             return_shipping_payer=decision.shipping_payer,
+            claimed_amount=sum(claimed, ZERO),
         )
-        holds = type in QUANTITY_HOLDING_TYPES
         case_lines = [
             CaseLine.objects.create(
                 case=case,
@@ -134,14 +138,12 @@ def case_create(
                 description=p["description"],
                 serial_numbers=p["serial_numbers"],
                 hold_state=HoldState.NONE,
-                claimed_amount=units_value(p["order_line"], p["quantity"]) if holds else ZERO,
+                claimed_amount=amount,
             )
-            for p in parsed
+            for p, amount in zip(parsed, claimed, strict=True)
         ]
         if holds:
             quantities.hold(lines=case_lines)
-        case.claimed_amount = sum((cl.claimed_amount for cl in case_lines), ZERO)
-        case.save(update_fields=["claimed_amount", "updated_at"])
         event_record(
             case=case,
             actor=actor,

@@ -17,27 +17,27 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from returndesk.accounts.roles import EXTERNAL_ROLES, Role
-from returndesk.core.money import ZERO
 from returndesk.followups.services import followup_schedule
-from returndesk.inspection import selectors as inspection_selectors
 from returndesk.inspection import services as inspection
 from returndesk.logistics import services as logistics
 from returndesk.logistics.carriers import parse_shipment
 from returndesk.logistics.models import ReturnMethod
 from returndesk.logistics.selectors import return_shipment_current
 from returndesk.notifications.services import outbox_enqueue
-from returndesk.policies.engine import refund_due
 from returndesk.sla import services as sla_services
 
 from .. import errors
 from ..models import Case, CaseCause, CaseSettings, CaseType, HoldState, Status
 from ..workflow import Transition, role_may, transition_for
 from . import quantities
-from .amounts import units_value
 from .events import actor_role, event_record
 
 Effect = Callable[[Case, object, dict], dict]
 EFFECTS: dict[str, Effect] = {}
+# Work an action needs once its transaction has committed (a refund's provider calls must never
+# run inside the transaction): run at once when no transaction was open — then it returns the
+# case as that work left it — else when the open one commits (returns None).
+AFTER_COMMIT: dict[str, Callable[[Case], Case | None]] = {}
 
 
 def effect(action: str):
@@ -84,20 +84,27 @@ def case_transition(
         if locked.status == Status.CLOSED:  # a follow-up call falls due (回访, seed S8 2.3.3)
             followup_schedule(case=locked, closed_at=timezone.now())
     _refresh_from(case, locked)
+    after = AFTER_COMMIT[action](locked) if action in AFTER_COMMIT else None
+    if after is not None:
+        _refresh_from(case, after)
+        return after
     return locked
 
 
 def _refresh_from(case: Case, current: Case) -> None:
     """Bring the caller's copy up to date from the row the transition has just saved: what
     `case.refresh_from_db()` would read, without reading it again (one query less per action).
-    Nothing else writes the case row inside the transition (effects change `locked` only)."""
+    Nothing else writes the case row inside the transition (effects change `locked` only).
+    A related object the caller had loaded (assignee, creator…) is kept while the case still
+    points at the same row, so an answer built from the copy does not read it again."""
     case._prefetched_objects_cache = {}
     for field in Case._meta.concrete_fields:
+        before = case.__dict__.get(field.attname)  # not getattr: a deferred field would be read
         setattr(case, field.attname, getattr(current, field.attname))
         if field.is_relation:
             if field.is_cached(current):
                 field.set_cached_value(case, field.get_cached_value(current))
-            elif field.is_cached(case):
+            elif field.is_cached(case) and before != getattr(current, field.attname):
                 field.delete_cached_value(case)
     for relation in Case._meta.related_objects:
         if relation.is_cached(case):
@@ -389,43 +396,6 @@ EFFECTS["reject"] = _reject
 EFFECTS["gm_reject"] = _reject
 
 
-@effect("refund")
-def _refund(case, actor, inputs):
-    """Seed S2 财务冲账 / S9 step 7: the value of the units actually received (return) or claimed
-    (refund only), computed under the order-line locks; those units count as returned."""
-    lines = list(case.lines.all())
-    locked = quantities.lock_order_lines(line.order_line_id for line in lines)
-    # A return pays for the units inspection accepted, less the deductions it set (inspection app);
-    # a refund-only claim for what was claimed.
-    outcomes = inspection_selectors.line_outcomes(case) if case.type == CaseType.RETURN_REFUND else {}
-    units = {
-        line.id: outcomes[line.id].accepted_units if case.type == CaseType.RETURN_REFUND else line.quantity
-        for line in lines
-    }
-    total = ZERO
-    detail = []
-    for line in lines:
-        deductions = outcomes[line.id].deductions if line.id in outcomes else ZERO
-        value = units_value(locked[line.order_line_id], units[line.id])
-        line.refund_amount = refund_due(amount=value, restocking_fee=ZERO, deductions=(deductions,))
-        line.save(update_fields=["refund_amount", "updated_at"])
-        total += line.refund_amount
-        detail.append({
-            "line": str(line.id), "units": units[line.id], "amount": str(line.refund_amount),
-            "deductions": str(deductions),
-        })  # fmt: skip
-    quantities.settle_returned(lines=lines, quantities=units)
-    case.refund_amount = total
-    case.refund_reference = inputs["reference"]
-    case.refunded_at = timezone.now()
-    return {
-        "amount": str(total),
-        "reference": inputs["reference"],
-        "lines": detail,
-        "note": inputs.get("note", ""),
-    }
-
-
 @effect("start_repair")
 def _start_repair(case, actor, inputs):
     return {"note": inputs.get("note", "")}
@@ -507,19 +477,6 @@ def _expire(case, actor, inputs):
     quantities.release(lines=list(case.lines.all()))
     case.closed_at = timezone.now()
     return {"reason": inputs["reason"]}
-
-
-@effect("auto_refund")
-def _auto_refund(case, actor, inputs):
-    """Two-sided timeout (sla.rules receipt_timeout, action "refund"): the carrier delivered and
-    the warehouse did not confirm receipt in time, so every unit counts as received and the
-    refund is made as finance would (the same amounts, settled on the order lines)."""
-    deemed = []
-    for line in case.lines.all():
-        line.quantity_received = line.quantity
-        line.save(update_fields=["quantity_received", "updated_at"])
-        deemed.append({"line": str(line.id), "received": line.quantity})
-    return {**_refund(case, actor, inputs), "deemed_received": deemed}
 
 
 @effect("close")

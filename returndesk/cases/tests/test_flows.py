@@ -11,6 +11,7 @@ import pytest
 
 from returndesk.cases import services
 from returndesk.cases.models import CaseCause, CaseSettings, HoldState, Status
+from returndesk.refunds.models import CreditNote, RefundCalculation
 
 from .helpers import (
     add_photo,
@@ -57,16 +58,20 @@ def test_given_a_consumer_with_a_faulty_laptop_when_the_s9_return_and_refund_flo
     assert (case.status, line_of(case).quantity_accepted) == (Status.GOODS_INSPECTED, 2)
     confirm_cause(case, qc=qc)
     assert case.status == Status.CAUSE_CONFIRMED
-    services.case_refund(case=case, actor=finance, reference="CN-2026-0001")
-    assert (case.status, case.refund_amount, case.refund_reference) == (
+    services.case_refund(case=case, actor=finance, reference="JV-2026-0001")
+    # The gateway (simulated, default: succeeds) answers at once: the case is refunded and the
+    # credit note that reverses the sale is its reference.
+    note = CreditNote.objects.get(case=case)
+    assert (case.status, case.refund_amount, case.refund_reference, note.amount) == (
         Status.REFUNDED,
         Decimal("200.00"),
-        "CN-2026-0001",
+        note.number,
+        Decimal("200.00"),
     )
     assert case.refunded_at is not None
     services.case_close(case=case, actor=agent)
 
-    assert (case.status, case.version) == (Status.CLOSED, 9)
+    assert (case.status, case.version) == (Status.CLOSED, 10)
     assert case.closed_at is not None
     assert event_trail(case) == [
         ("created", "", "submitted"),
@@ -77,12 +82,14 @@ def test_given_a_consumer_with_a_faulty_laptop_when_the_s9_return_and_refund_flo
         ("receive", "in_transit", "received"),
         ("inspect", "received", "goods_inspected"),
         ("confirm_cause", "goods_inspected", "cause_confirmed"),
-        ("refund", "cause_confirmed", "refunded"),
+        ("refund", "cause_confirmed", "refund_pending"),
+        ("refund_complete", "refund_pending", "refunded"),
         ("close", "refunded", "closed"),
     ]
-    assert list(case.events.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert list(case.events.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
     assert list(case.events.values_list("actor__username", flat=True)) == [
-        "zhangsan", "zhangsan", "agent", "zhangsan", "zhangsan", "warehouse", "warehouse", "qc", "finance", "agent",
+        "zhangsan", "zhangsan", "agent", "zhangsan", "zhangsan", "warehouse", "warehouse", "qc", "finance", None,
+        "agent",
     ]  # fmt: skip
     line = line_of(case)
     assert (line.quantity_received, line.hold_state, line.refund_amount) == (
@@ -154,7 +161,7 @@ def test_given_a_distributor_notice_when_the_s2_flow_runs_with_a_short_receipt_t
     assert (case.status, case.refund_amount) == (Status.REFUNDED, Decimal("360.00"))
     services.case_close(case=case, actor=sales)
 
-    assert (case.status, case.version) == (Status.CLOSED, 10)
+    assert (case.status, case.version) == (Status.CLOSED, 11)
     assert event_trail(case) == [
         ("created", "", "submitted"),
         ("attachment_added", "", ""),
@@ -165,11 +172,14 @@ def test_given_a_distributor_notice_when_the_s2_flow_runs_with_a_short_receipt_t
         ("inspect", "received", "goods_inspected"),
         ("confirm_cause", "goods_inspected", "cause_confirmed"),
         ("gm_approve", "cause_confirmed", "gm_approved"),
-        ("refund", "gm_approved", "refunded"),
+        ("refund", "gm_approved", "refund_pending"),
+        ("refund_complete", "refund_pending", "refunded"),
         ("close", "refunded", "closed"),
     ]
-    assert case.events.get(type="refund").data["lines"] == [
-        {"line": str(line_of(case).id), "units": 3, "amount": "360.00", "deductions": "0.00"}
+    assert case.events.get(type="refund").data["components"]["goods_gross"] == "360.00"
+    (calculation,) = RefundCalculation.objects.filter(case=case)
+    assert [(ln["case_line"], ln["units"], ln["gross"]) for ln in calculation.lines] == [
+        (str(line_of(case).id), 3, "360.00")
     ]
     assert held_returned(ol) == (0, 3)
     assert reload_line(ol).returnable_quantity == 7
@@ -218,11 +228,12 @@ def test_given_a_refund_only_claim_below_the_gm_amount_when_approved_and_refunde
     services.case_refund(case=case, actor=finance, reference="CN-9")
     services.case_close(case=case, actor=agent)
 
-    assert (case.status, case.refund_amount, case.version) == (Status.CLOSED, Decimal("100.00"), 4)
+    assert (case.status, case.refund_amount, case.version) == (Status.CLOSED, Decimal("100.00"), 5)
     assert event_trail(case) == [
         ("created", "", "submitted"),
         ("approve", "submitted", "approved"),
-        ("refund", "approved", "refunded"),
+        ("refund", "approved", "refund_pending"),
+        ("refund_complete", "refund_pending", "refunded"),
         ("close", "refunded", "closed"),
     ]
     assert held_returned(line5) == (0, 1)
@@ -249,7 +260,8 @@ def test_given_a_refund_only_claim_above_the_gm_amount_when_finance_refunds_firs
         ("attachment_added", "", ""),
         ("approve", "submitted", "approved"),
         ("gm_approve", "approved", "gm_approved"),
-        ("refund", "gm_approved", "refunded"),
+        ("refund", "gm_approved", "refund_pending"),
+        ("refund_complete", "refund_pending", "refunded"),
     ]
     assert case.events.get(type="gm_approve").data == {"opinion": "同意", "claimed_amount": "6000.00"}
     assert held_returned(ol) == (0, 1)

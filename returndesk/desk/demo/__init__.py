@@ -74,7 +74,8 @@ COUNTED = {
 
 def load_demo(*, stdout=None) -> dict:
     """Load the demo company once; return how many rows of each kind were created (all zero
-    when the demo is already loaded). Runs in one transaction: all or nothing."""
+    when the demo is already loaded). Runs in one transaction, all or nothing, except the refunds'
+    outcomes, taken after it commits (Builder.finish)."""
     say = (lambda text: stdout.write(text + "\n")) if stdout is not None else (lambda text: None)
     if Warehouse.objects.filter(code=MARKER_WAREHOUSE).exists():
         say("演示数据已存在 / demo data already loaded")
@@ -87,6 +88,7 @@ def load_demo(*, stdout=None) -> dict:
     with transaction.atomic():
         builder = _Builder(random.Random(SEED), timezone.now(), say)
         builder.build()
+    builder.finish()  # refunds: the payment providers are called only once the load has committed
     counts = {name: model.objects.count() - before[name] for name, model in COUNTED.items()}
     say(f"已创建演示公司「{COMPANY}」/ demo company created:")
     say("  " + ", ".join(f"{name} {n}" for name, n in counts.items()))

@@ -22,6 +22,7 @@ from returndesk.catalog.models import (
     Warehouse,
 )
 from returndesk.catalog.services import category_create, customer_create, product_create, warehouse_create
+from returndesk.core.errors import DomainError
 from returndesk.core.money import quantize
 from returndesk.inspection import demo as inspection_demo
 from returndesk.logistics import demo as logistics_demo
@@ -30,6 +31,15 @@ from returndesk.orders.pricing import order_amounts
 from returndesk.orders.services import order_create
 from returndesk.policies.selectors import policy_of
 from returndesk.policies.services import policy_version_current
+from returndesk.refunds.demo import (
+    bank_reference,
+    demo_payee,
+    forged_callback,
+    refunds_demo_finish,
+    script_gateway,
+)
+from returndesk.refunds.models import Refund as RefundModel
+from returndesk.refunds.services import refund_query
 
 from .data import (
     ACC,
@@ -64,6 +74,8 @@ from .data import (
 )
 from .exchanges_repairs import GOODS_ACTIONS, demo_stock
 
+REFUND_OUTCOMES = frozenset({"refund_complete", "refund_fail"})
+
 
 class _Builder:
     def __init__(self, rng: random.Random, now, say):
@@ -85,6 +97,8 @@ class _Builder:
         self.portal_users: dict = {}
         self.policy = None  # the policy version the demo's requests are checked against
         self.reasons: dict = {}
+        self.after_commit: list = []  # (case, plan, steps) to take once the load has committed
+        self.stops_here = False  # the step being taken is the plan's last
 
     def build(self) -> None:
         self._catalog()
@@ -377,9 +391,23 @@ class _Builder:
         for index, (plan, path) in enumerate(planned_cases()):
             case = self._open(plan, index)
             case = self._housekeeping(case, plan)
-            for action in path:
+            for n, action in enumerate(path):
+                if action in REFUND_OUTCOMES:  # the providers answer after the commit
+                    self.after_commit.append((case, plan, path[n:]))
+                    break
+                self.stops_here = n == len(path) - 1
                 step = GOODS_ACTIONS.get(action) or getattr(type(self), f"_{action}")  # exchanges_repairs.py
                 case = step(self, case, plan)
+
+    def finish(self) -> None:
+        """After the load has committed: the payment providers are called (never inside a
+        transaction, refunds.services.execution), so the refunds' outcomes and what follows
+        them are taken now, each step in its own transaction; then one ledger export."""
+        for case, plan, steps in self.after_commit:
+            for action in steps:
+                self.stops_here = False
+                case = getattr(self, f"_{action}")(case, plan)
+        refunds_demo_finish(finance=self.users["finance"])
 
     def _pick(self, plan: Plan) -> tuple[Customer, OrderLine | None]:
         """The next customer of the plan's kind (round robin) with a delivered order line of a
@@ -636,10 +664,51 @@ class _Builder:
         return cs.case_gm_reject(case=case, actor=actor, reason=reason, alternative=alternative)
 
     def _refund(self, case, plan):
-        self.credit_notes += 1
-        reference = f"HC-CN-{timezone.localdate():%Y}-{self.credit_notes:04d}"
-        note = "冲减应收账款" if case.customer.type == CustomerType.DISTRIBUTOR else "原路退回"
-        return cs.case_refund(case=case, actor=self.users["finance"], reference=reference, note=note)
+        """Finance refunds: distributors to their account (冲减应收账款), others by the original
+        route; a case that stops here waits for finance's bank transfer (退款中)."""
+        finance = self.users["finance"]
+        first = not case.refunds.exists()
+        if self.stops_here:
+            n = RefundModel.objects.count() + 1
+            note = "客户支付账户已注销,改为银行转账,待财务付款后确认"
+            payee = demo_payee(case.customer, n)
+            case = cs.case_refund(case=case, actor=finance, route="bank_transfer", note=note, **payee)
+        elif case.customer.type == CustomerType.DISTRIBUTOR or plan.refund == "store_credit":
+            case = cs.case_refund(
+                case=case, actor=finance, route="store_credit", note="冲减应收账款,退至客户账户余额"
+            )
+        else:
+            case = cs.case_refund(case=case, actor=finance, note="原路退回")
+        if first and plan.refund in {"fail", "timeout"}:
+            script_gateway(case_id=case.pk, behaviour=plan.refund)
+        return case
+
+    def _refund_settled(self, case) -> Case:
+        """The providers have been called; finance confirms its manual transfers (key accounts
+        pay by bank transfer, so their refunds go back that way) and a lost answer is asked for."""
+        cs.case_refund_process(case_id=case.pk)
+        for refund in RefundModel.objects.filter(case=case, status="pending").order_by("created_at"):
+            if refund.provider == "manual":
+                cs.case_refund_confirm_manual(
+                    refund=refund, actor=self.users["finance"], reference=bank_reference(refund)
+                )
+            else:
+                refund_query(refund_id=refund.pk)
+        cs.case_refund_settle(case_id=case.pk)
+        return Case.objects.get(pk=case.pk)
+
+    def _refund_complete(self, case, plan):
+        case = self._refund_settled(case)
+        if plan.refund == "flagged":
+            body, headers = forged_callback(case.refunds.get())
+            try:
+                cs.case_refund_callback(provider_code="gateway", body=body, headers=headers)
+            except DomainError:  # refused and flagged, as it should be
+                pass
+        return case
+
+    def _refund_fail(self, case, plan):
+        return self._refund_settled(case)
 
     def _start_repair(self, case, plan):
         return cs.case_start_repair(case=case, actor=self.users["qc"], note="已拆机检测,等待备件后维修。")

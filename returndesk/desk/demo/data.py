@@ -170,21 +170,28 @@ RR_GM = (
     "confirm_cause",
     "gm_approve",
     "refund",
+    "refund_complete",
     "close",
 )
+# A refund's outcome (refund_complete / refund_fail) is the system's, once the payment provider
+# or finance has answered: the builder takes those steps after the load has committed.
 RR_DISTRIBUTOR = (
+    "approve", "confirm_solution", "receive", "inspect", "confirm_cause", "gm_approve", "refund", "refund_complete",
+    "close",
+)  # fmt: skip
+RR_SIMPLE = (
     "approve",
     "confirm_solution",
+    "ship_back",
     "receive",
     "inspect",
-    "confirm_cause",
-    "gm_approve",
     "refund",
+    "refund_complete",
     "close",
 )
-RR_SIMPLE = ("approve", "confirm_solution", "ship_back", "receive", "inspect", "refund", "close")
-RO_SIMPLE = ("approve", "refund", "close")
-RO_GM = ("approve", "gm_approve", "refund", "close")
+RO_SIMPLE = ("approve", "refund", "refund_complete", "close")
+RO_GM = ("approve", "gm_approve", "refund", "refund_complete", "close")
+RR_FAILED = (*RR_SIMPLE[:6], "refund_fail")
 EX_GM = (
     "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "arrange_exchange",
     "ship_replacement", "close",
@@ -232,10 +239,15 @@ class Plan:
     story: str = ""
     raise_priority: bool = False
     override: str = ""  # opened by the supervisor past a policy refusal, with this reason
+    # How the refund goes (refunds app): "" as the route gives it; fail (the gateway declines the
+    # first attempt), timeout (its answer is lost; asked later), store_credit, flagged (a forged
+    # callback arrives afterwards). A path that stops at `refund` refunds by bank transfer, so the
+    # case stays 退款中 until finance confirms the transfer.
+    refund: str = ""
 
 
 PLANS = [
-    # 退货退款 — the distributor flow of seed S2 first, so it books credit note HC-CN-…-0001.
+    # 退货退款 — the distributor flow of seed S2 first, so it books the first credit note (CN-…-00001).
     Plan(T.RETURN_REFUND, RR_DISTRIBUTOR, "rongxin", LAPTOPS, "Q01", quantity=10, short=True),
     # 张伟 (the `customer` sign-in) has a quote to decide in the portal: his only laptop is taken
     # before the consumer plans (he is one of the consumers) can take it.
@@ -268,11 +280,26 @@ PLANS = [
     Plan(T.RETURN_REFUND, ("approve", "confirm_solution"), "consumer", LAPTOPS, "Q06"),
     Plan(T.RETURN_REFUND, RR_SIMPLE[:4], "consumer", ("HC-DOCK-C9", "HC-ADP-100W"), "Q06"),
     Plan(T.RETURN_REFUND, (), "key_account", MONITORS, "Q08", quantity=2),
+    # Refunds (issue 6): declined by the gateway, declined then retried, answer lost then asked.
+    Plan(T.RETURN_REFUND, RR_FAILED, "consumer", KBM + ACC, "C01", recent=True, refund="fail"),
+    Plan(
+        T.RETURN_REFUND,
+        (*RR_FAILED, *RR_SIMPLE[5:]),
+        "consumer",
+        KBM + ACC,
+        "C01",
+        recent=True,
+        refund="fail",
+    ),
+    Plan(T.RETURN_REFUND, RR_SIMPLE, "consumer", KBM + ACC, "C01", recent=True, refund="timeout"),
     # 仅退款
     Plan(T.REFUND_ONLY, RO_SIMPLE, "consumer", ("HC-BAG-15",), "D02", each_step=True),
     Plan(
         T.REFUND_ONLY, RO_GM, "distributor", ("HC-KM-SET", "HC-ADP-100W"), "Q09", quantity=5, each_step=True
     ),
+    Plan(T.REFUND_ONLY, ("approve", "refund", "refund_fail"), "consumer", ACC, "D02", refund="fail"),
+    Plan(T.REFUND_ONLY, RO_SIMPLE, "consumer", KBM + ACC, "D02", refund="store_credit"),
+    Plan(T.REFUND_ONLY, RO_SIMPLE, "consumer", KBM + ACC, "D02", refund="flagged"),
     Plan(
         T.REFUND_ONLY, ("approve", "gm_reject"), "rongxin", KBM + ACC, "Q09", quantity=4, story="no_evidence"
     ),
