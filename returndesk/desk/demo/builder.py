@@ -14,7 +14,7 @@ from returndesk.accounts.roles import Role
 from returndesk.cases import services as cs
 from returndesk.cases.models import Case, CaseSettings, ReturnReason
 from returndesk.cases.policy import evaluate_lines, evidence_outstanding
-from returndesk.cases.workflow import gm_required
+from returndesk.cases.workflow import GM_DONE, gm_required, transition_for
 from returndesk.catalog.models import (
     Customer,
     CustomerType,
@@ -396,6 +396,8 @@ class _Builder:
                     self.after_commit.append((case, plan, path[n:]))
                     break
                 self.stops_here = n == len(path) - 1
+                if self._gm_gate_ahead(case, action, path):
+                    case = self._gm_approve(case, plan)
                 step = GOODS_ACTIONS.get(action) or getattr(type(self), f"_{action}")  # exchanges_repairs.py
                 case = step(self, case, plan)
 
@@ -647,6 +649,18 @@ class _Builder:
             responsible_department=department, responsible_person=person, handling=handling,
             description=analysis,
         )  # fmt: skip
+
+    @staticmethod
+    def _gm_gate_ahead(case, action: str, path) -> bool:
+        """A plan that does not name the general manager's approval still meets the gate when the
+        amount at stake turns out above the configured limit (an upgrade to a dear model, say):
+        the general manager approves first, as staff would have to."""
+        if "gm_approve" in path or case.gm_approved_at is not None:
+            return False
+        transition, approval = transition_for(case.type, action), transition_for(case.type, "gm_approve")
+        if transition is None or approval is None or GM_DONE not in transition.guards:
+            return False
+        return case.status in approval.sources and gm_required(case, CaseSettings.current())
 
     def _gm_approve(self, case, plan):
         opinion = (
