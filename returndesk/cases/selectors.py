@@ -50,11 +50,10 @@ def case_get_for_user(
     `only`, just those columns and just the `related` objects (for a caller that reads nothing
     else: any other field would be read with a query of its own)."""
     qs = case_visible_to(user)
-    qs = (
-        qs.select_related(*related)
-        if only is None
-        else qs.select_related(None).select_related(*related).only(*only)
-    )
+    if only is not None:
+        qs = qs.select_related(None).only(*only)
+    if related:  # select_related() without names would follow every non-null foreign key
+        qs = qs.select_related(*related)
     try:
         return qs.get(id=case_id) if case_id else qs.get(number=number)
     except Case.DoesNotExist:  # someone else's case looks exactly like a missing one

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Generic, TypeVar
 
+from django.db import connection
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 T = TypeVar("T")
@@ -69,13 +70,17 @@ class ConfigCache(Generic[T]):
 
 
 def tokens() -> dict[str, str]:
-    """Every cache's current token (one query), remembered for the rest of the scope if any."""
+    """Every cache's current token (one query), remembered for the rest of the scope if any.
+    Read with a plain cursor: it runs on every request, and building it through the ORM would
+    cost ten times the query itself."""
     from .models import ConfigVersion
 
     scope = _TOKENS.get()
     if scope is not None and "tokens" in scope:
         return scope["tokens"]
-    found = dict(ConfigVersion.objects.values_list("name", "token"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, token FROM {ConfigVersion._meta.db_table}")
+        found = dict(cursor.fetchall())
     if scope is not None:
         scope["tokens"] = found
     return found

@@ -49,7 +49,7 @@ EXPECTED = {
     "GET /cases/{id}/receipt": 9,
     "POST inspect": 39,
     "POST refund": 35,
-    "POST close": 28,
+    "POST close": 26,
 }
 
 
