@@ -40,7 +40,7 @@ PAYEE_INPUTS = ("account_name", "bank", "account_number")
 OUTCOME_RULE = "refund.provider_outcome"
 
 
-def _calculate(case: Case, actor) -> tuple[list, dict]:
+def _calculate(case: Case, actor) -> tuple[list, dict, list]:
     """Compute the refund once, under the order-line locks: keep each line's goods value and tax
     (what later returns of the line see as taken), count the units as returned, and record the
     calculation per order."""
@@ -71,6 +71,15 @@ def _calculate(case: Case, actor) -> tuple[list, dict]:
         )
         for order in quote.orders
     ]
+    per_line = [
+        {
+            "line": item.key,
+            "units": item.units,
+            "amount": str(item.due),
+            "deductions": str(item.inspection_deductions),
+        }
+        for item in quote.lines
+    ]
     components = {
         name: str(sum((getattr(c, name) for c in calculations), ZERO))
         for name in (
@@ -78,7 +87,7 @@ def _calculate(case: Case, actor) -> tuple[list, dict]:
             "return_shipping", "outbound_shipping", "total",
         )
     }  # fmt: skip
-    return calculations, components
+    return calculations, components, per_line
 
 
 def _refund_summary(refund: Refund) -> dict:
@@ -99,9 +108,9 @@ def start_refund(case: Case, actor, inputs: dict, *, route: str | None = None) -
         route or inputs.get("route"), {name: inputs.get(name) for name in PAYEE_INPUTS}
     )
     calculations = refund_selectors.calculations_of_case(case.pk)
-    components = None
+    components = per_line = None
     if not calculations:
-        calculations, components = _calculate(case, actor)
+        calculations, components, per_line = _calculate(case, actor)
     state = refund_selectors.case_refund_state(case.pk)
     if calculations and state.outstanding <= 0 and state.attempts:
         raise refund_errors.nothing_outstanding()
@@ -126,6 +135,7 @@ def start_refund(case: Case, actor, inputs: dict, *, route: str | None = None) -
         "note": inputs.get("note", ""),
     }
     if components is not None:
+        data["lines"] = per_line  # what each line pays, after its fee and deductions
         data["components"] = components
     return data
 
