@@ -153,8 +153,8 @@ def test_given_a_pickup_return_when_every_goods_step_is_taken_over_http_then_sto
     refund = act(
         staff.api(Role.FINANCE), case.pk, "refund", {"reference": "CN-GOODS-1"}, etag=inspected["ETag"]
     )
-    # 2 × 100.00 accepted, less 10.00 set at inspection, less the 12.00 pickup the merchant booked
-    # for a no-reason return whose shipping the customer bears (refunds.RefundSettings.pickup_charge)
+    # 200.00 for the 2 accepted units, less 10.00 inspection deductions, less the 12.00 pickup the
+    # merchant booked for a return whose shipping the customer bears (C01; docs/refunds.md).
     assert (refund.status_code, refund.json()["refund_amount"]) == (200, "178.00")
 
 
@@ -166,11 +166,9 @@ def test_given_bad_goods_input_over_http_when_sent_then_422_with_the_field_and_n
     agent = staff.api(Role.AGENT)
     version = Case.objects.get(pk=case.pk).version
 
-    half = act(agent, case.pk, "confirm_solution", {
-        "return_method": "pickup", "carrier": "SF", "pickup_window_start": "2099-01-01T09:00:00+08:00",
-    })  # fmt: skip
-    assert (half.status_code, half.json()["code"]) == (422, "logistics.pickup_incomplete")
-    assert {e["field"] for e in half.json()["errors"]} == {"pickup_window_end"}
+    late = act(agent, case.pk, "confirm_solution", {"return_method": "pickup", "carrier": "SF"})
+    assert (late.status_code, late.json()["code"]) == (422, "logistics.pickup_incomplete")
+    assert {e["field"] for e in late.json()["errors"]} == {"pickup_window_start", "pickup_window_end"}
     unknown = act(agent, case.pk, "confirm_solution", {"return_method": "teleport"})
     assert unknown.status_code == 422
     assert Case.objects.get(pk=case.pk).version == version
