@@ -317,3 +317,20 @@ def test_given_a_confirmed_return_when_the_label_is_downloaded_then_its_owner_ge
     assert other_client.get(url("case_return_label", case)).status_code == 404
     _page, html = page_of(customer_client, case)
     assert url("case_return_label", case) in html
+
+
+def test_given_an_english_speaker_when_the_refund_is_being_paid_then_the_card_and_the_next_step_are_in_english(
+    customer_client, case, agent, consumer_user, warehouse, finance
+):
+    inspected(case, agent=agent, customer=consumer_user, warehouse=warehouse)
+    cs.case_refund(case=case, actor=finance, route="bank_transfer", **PAYEE)
+
+    response = customer_client.get(url("case", case), HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.content.decode()
+    page = response.context["page"]
+    assert page.next.text == (
+        "Your refund of 99.00 CNY is on its way: Bank transfer. We tell you here when it is paid."
+    )
+    assert page.refund.components[0].label == "Goods"
+    assert "Being paid" in html and "between 2026-11-25 and 2026-11-27" in html
