@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "returndesk.notifications",
     "returndesk.desk",
     "returndesk.api",
+    "returndesk.analytics",
 ]
 
 MIDDLEWARE = [
