@@ -31,7 +31,7 @@ from ninja.renderers import JSONRenderer
 from .auth import DEFAULT_AUTH
 from .errors import install_exception_handlers
 from .openapi import ReturnDeskAPI
-from .v1 import cases, catalog, followups, orders
+from .v1 import analytics, cases, catalog, followups, orders
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -56,3 +56,4 @@ api.add_router("", catalog.router)
 api.add_router("", orders.router)
 api.add_router("", cases.router)
 api.add_router("", followups.router)
+api.add_router("", analytics.router)

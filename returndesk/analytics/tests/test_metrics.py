@@ -8,8 +8,7 @@ import pytest
 
 from returndesk.analytics import selectors
 from returndesk.analytics.rollups import rollup_rebuild
-from returndesk.analytics.selectors import Filters
-from returndesk.analytics.selectors import causes, money, returns, service
+from returndesk.analytics.selectors import Filters, causes, money, returns, service
 
 pytestmark = pytest.mark.django_db
 

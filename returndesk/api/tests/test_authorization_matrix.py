@@ -18,6 +18,7 @@ from returndesk.catalog.tests.factories import make_category, make_customer, mak
 from returndesk.orders.tests.factories import make_order
 
 from .conftest import api_as, make_user
+from .test_analytics_api import ANALYTICS_MATRIX
 from .test_cases_authorization_matrix import CASE_MATRIX
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +108,7 @@ MATRIX = {
     # staff only; the system role of integrations is not staff
     "followups_due": ("get", "/followups/due", None, only(STAFF_ROLES, 200)),
 }
+MATRIX.update(ANALYTICS_MATRIX)
 DOCS = {"/openapi.json": statuses(200, anonymous=200), "/docs": statuses(200, anonymous=200)}
 
 
