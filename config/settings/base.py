@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "returndesk.desk",
     "returndesk.api",
     "returndesk.analytics",
+    "returndesk.improvements",
+    "returndesk.knowledge",
 ]
 
 MIDDLEWARE = [

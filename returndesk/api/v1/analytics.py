@@ -20,13 +20,9 @@ from returndesk.core.i18n import both
 
 from ..auth import roles_allowed
 from ..schemas import InputSchema, LocalDatetime, with_problems
+from .cases import LabelOut
 
 router = Router(tags=["analytics"])
-
-
-class LabelOut(Schema):
-    zh: str
-    en: str
 
 
 def _label(text: str) -> dict:
