@@ -15,6 +15,7 @@ dashboard shows what customers are sending back now.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from django.db.models import Case as When_
 from django.db.models import CharField, Q, Value, When
@@ -114,12 +115,13 @@ def local_day(moment: dt.datetime) -> dt.date:
 
 
 def bucket_upper(seconds: float) -> int:
-    """The histogram bucket of a stage duration, named by its upper edge in seconds: whole
-    minutes below 2 hours, 5 minutes below a day, hours below 60 days, then days. A percentile
-    read from the histogram is the upper edge of the bucket it falls in, so it is exact for
-    durations on an edge and never more than one bucket (≤ 1/24 above a day) too high."""
-    s = max(0, int(-(-seconds // 1)))  # whole seconds, rounded up
-    for limit, width in ((7200, 60), (86400, 300), (60 * 86400, 3600)):
-        if s <= limit:
-            return max(width, -(-s // width) * width)
-    return -(-s // 86400) * 86400
+    """The histogram bucket of a stage duration, named by its upper edge in whole seconds: whole
+    minutes up to an hour, then steps of 2^(1/8) (about 9 %): 3600 · 2^(k/8) rounded up. A
+    percentile read from the histogram is the upper edge of the bucket it falls in: exact for a
+    duration on an edge (every whole minute below an hour, 1 h, 2 h, 4 h, …), otherwise at most
+    one step (9 %) above the true value. About 60 + 8 per doubling buckets in all."""
+    s = max(1, math.ceil(seconds))
+    if s <= 3600:
+        return math.ceil(s / 60) * 60
+    k = math.ceil(8 * math.log2(s / 3600) - 0.01)  # an edge rounded up to the second stays in its bucket
+    return math.ceil(3600 * 2 ** (k / 8) - 1e-6)

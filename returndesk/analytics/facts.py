@@ -62,54 +62,71 @@ def _grouped(qs, day_field: str | None, dims: dict, measures: dict, *, convert: 
     return table
 
 
-def cohort_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False) -> dict:
-    """(product_id, channel, lot, account) → units_shipped, units_returned, returned_value, over
-    the order lines of the orders placed in the window."""
+def _cohort(start, end, by_day: bool, shipped_dims: dict, returned_dims: dict, with_value: bool) -> dict:
     shipped = _grouped(
         OrderLine.objects.filter(order__placed_at__gte=start, order__placed_at__lt=end),
         "order__placed_at" if by_day else None,
-        {
-            "product": "product_id",
-            "channel": "order__channel",
-            "lot": "lot",
-            "account": _account("order__customer"),
-        },
+        shipped_dims,
         {"units_shipped": Sum("quantity_shipped")},
         convert={},
     )
+    measures = {"units_returned": Sum("quantity")}
+    if with_value:
+        measures["returned_value"] = Sum("claimed_amount")
     returned = _grouped(
         CaseLine.objects.filter(
             counted("case__"), order_line__order__placed_at__gte=start, order_line__order__placed_at__lt=end
         ),
         "order_line__order__placed_at" if by_day else None,
-        {
-            "product": "order_line__product_id",
-            "channel": "order_line__order__channel",
-            "lot": "order_line__lot",
-            "account": _account("order_line__order__customer"),
-        },
-        {"units_returned": Sum("quantity"), "returned_value": Sum("claimed_amount")},
+        returned_dims,
+        measures,
         convert={"returned_value": _dec},
     )
-    table = {key: {**row, "units_returned": 0, "returned_value": ZERO} for key, row in shipped.items()}
+    empty = {"units_returned": 0, **({"returned_value": ZERO} if with_value else {})}
+    table = {key: {**row, **empty} for key, row in shipped.items()}
     for key, row in returned.items():
         table.setdefault(key, {"units_shipped": 0}).update(row)
     return table
 
 
+def cohort_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False) -> dict:
+    """(product_id, channel) → units_shipped, units_returned, returned_value, over the order
+    lines of the orders placed in the window (cohort.py: what counts as returned)."""
+    return _cohort(
+        start, end, by_day,
+        {"product": "product_id", "channel": "order__channel"},
+        {"product": "order_line__product_id", "channel": "order_line__order__channel"},
+        with_value=True,
+    )  # fmt: skip
+
+
+def lot_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False) -> dict:
+    """(product_id, lot) → units_shipped, units_returned over the same cohort."""
+    return _cohort(
+        start, end, by_day,
+        {"product": "product_id", "lot": "lot"},
+        {"product": "order_line__product_id", "lot": "order_line__lot"},
+        with_value=False,
+    )  # fmt: skip
+
+
+def account_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False) -> dict:
+    """(account,) → units_shipped, units_returned over the same cohort; consumers pooled."""
+    return _cohort(
+        start, end, by_day,
+        {"account": _account("order__customer")},
+        {"account": _account("order_line__order__customer")},
+        with_value=False,
+    )  # fmt: skip
+
+
 def reason_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False) -> dict:
-    """(case_type, channel, reason_id, product_id, account) → lines, units, claimed_value, over
-    the lines of counted return requests opened in the window."""
+    """(reason_id, product_id) → lines, units, claimed_value, over the lines of counted return
+    requests opened in the window."""
     return _grouped(
         CaseLine.objects.filter(counted("case__"), case__created_at__gte=start, case__created_at__lt=end),
         "case__created_at" if by_day else None,
-        {
-            "case_type": "case__type",
-            "channel": "order_line__order__channel",
-            "reason": "reason_id",
-            "product": "order_line__product_id",
-            "account": _account("case__customer"),
-        },
+        {"reason": "reason_id", "product": "order_line__product_id"},
         {"lines": Count("id"), "units": Sum("quantity"), "claimed_value": Sum("claimed_amount")},
         convert={"claimed_value": _dec},
     )
@@ -122,14 +139,13 @@ def case_reason_class():
 
 
 def case_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False) -> dict:
-    """(case_type, channel, outcome, reason_class, account, cause_stage, cause_department,
+    """(case_type, outcome, reason_class, account, cause_stage, cause_department,
     cause_our_product) → cases, over the cases opened in the window."""
     table = _grouped(
         Case.objects.filter(created_at__gte=start, created_at__lt=end),
         "created_at" if by_day else None,
         {
             "case_type": "type",
-            "channel": "channel",
             "outcome": outcome_expression(),
             "reason_class": case_reason_class(),
             "account": _account("customer"),
@@ -202,9 +218,9 @@ def sla_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False) -> 
     return table
 
 
-def stage_spans(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, str, str, float]]:
-    """(ended_at, case_type, stage, seconds) of every stage span that ended in the window: the
-    time a case spent in one status, from the status change entering it to the next one."""
+def stage_spans(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, str, float]]:
+    """(ended_at, stage, seconds) of every stage span that ended in the window: the time a case
+    spent in one status, from the status change entering it to the next one."""
     began = (
         CaseEvent.objects.filter(case_id=OuterRef("case_id"), sequence__lt=OuterRef("sequence"))
         .exclude(to_status="")
@@ -216,20 +232,20 @@ def stage_spans(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime,
         .exclude(from_status="")
         .exclude(to_status="")
         .annotate(began=Subquery(began))
-        .values_list("created_at", "case__type", "from_status", "began")
+        .values_list("created_at", "from_status", "began")
     )
     return [
-        (ended, case_type, stage, (ended - began_at).total_seconds())
-        for ended, case_type, stage, began_at in rows.iterator(chunk_size=5000)
+        (ended, stage, (ended - began_at).total_seconds())
+        for ended, stage, began_at in rows.iterator(chunk_size=5000)
         if began_at is not None
     ]
 
 
 def stage_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False) -> dict:
-    """(case_type, stage, upper_seconds) → spans, seconds_total (histogram, cohort.bucket_upper)."""
+    """(stage, upper_seconds) → spans, seconds_total (histogram, cohort.bucket_upper)."""
     table: dict = defaultdict(lambda: {"spans": 0, "seconds_total": 0})
-    for ended, case_type, stage, seconds in stage_spans(start, end):
-        key = (case_type, stage, bucket_upper(seconds))
+    for ended, stage, seconds in stage_spans(start, end):
+        key = (stage, bucket_upper(seconds))
         if by_day:
             key = (local_day(ended), *key)
         row = table[key]

@@ -5,7 +5,8 @@ any date range. A day's rows are always recomputed whole from the source tables 
 never adjusted by deltas, so recomputing a day is idempotent and a missed or repeated refresh
 can never drift. The day of each table is fixed for a fact once it exists (docs/analytics.md):
 
-- CohortDay: the purchase cohort, orders *placed* that day (local date, settings.TIME_ZONE);
+- CohortDay, LotDay, AccountDay: the purchase cohort, orders *placed* that day (local date,
+  settings.TIME_ZONE);
 - ReasonDay, CaseDay, SlaDay: cases *opened* that day;
 - RefundDay: cases *refunded* that day;
 - StageDay: stage spans that *ended* that day;
@@ -14,6 +15,8 @@ can never drift. The day of each table is fixed for a fact once it exists (docs/
 These tables are the analytics app's own cache; nothing else writes them and no domain rule
 reads them. `account` is the customer for distributors and key accounts and NULL for consumers
 (per-consumer rates carry no signal and would make the tables as large as the orders).
+Each dimension set has its own narrow table, so that no table grows towards the size of the
+source: a panel reads the one whose dimensions it needs.
 """
 
 from django.db import models
@@ -22,27 +25,40 @@ from django.utils.translation import gettext_lazy as _
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
+class Grain(models.TextChoices):
+    DAY = "d", "日 / Day"
+    MONTH = "m", "月 / Month"
+
+
 class DayRow(models.Model):
+    """A rollup row: `grain` d holds one day; m holds a calendar month (`day` is its first day),
+    the sum of that month's daily rows, so a long date range reads whole months plus the days
+    at its edges (selectors.base.in_range)."""
+
     id = models.BigAutoField(primary_key=True)
+    grain = models.CharField(max_length=1, choices=Grain.choices, default=Grain.DAY)
     day = models.DateField()
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
-        return f"{type(self).__name__} {self.day}"
+        return f"{type(self).__name__} {self.grain} {self.day}"
+
+
+def _indexes(prefix: str, *leading: str) -> list:
+    indexes = [models.Index(fields=["grain", "day"], name=f"an_{prefix}_grain_day_idx")]
+    for field in leading:
+        indexes.append(models.Index(fields=[field, "grain", "day"], name=f"an_{prefix}_{field}_day_idx"))
+    return indexes
 
 
 class CohortDay(DayRow):
     """Units shipped on the orders placed on `day`, and how many of those units were asked back
-    by return requests that still count (analytics.cohort.COUNTED)."""
+    by return requests that still count (analytics.cohort.counted), by product and channel."""
 
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=20)
-    lot = models.CharField(max_length=64, blank=True)
-    account = models.ForeignKey(
-        "catalog.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
     units_shipped = models.PositiveIntegerField(default=0)
     units_returned = models.PositiveIntegerField(default=0)
     returned_value = models.DecimalField(default=0, **MONEY)
@@ -50,23 +66,43 @@ class CohortDay(DayRow):
     class Meta:
         verbose_name = _("purchase cohort per day")
         verbose_name_plural = _("purchase cohorts per day")
-        indexes = [
-            models.Index(fields=["day"], name="an_cohort_day_idx"),
-            models.Index(fields=["product", "day"], name="an_cohort_product_day_idx"),
-            models.Index(fields=["account", "day"], name="an_cohort_account_day_idx"),
-        ]
+        indexes = _indexes("cohort", "product")
 
 
-class ReasonDay(DayRow):
-    """Case lines of return requests opened on `day` that count, by leaf reason."""
+class LotDay(DayRow):
+    """The same cohort by product and lot (batch)."""
 
-    case_type = models.CharField(max_length=20)
-    channel = models.CharField(max_length=20)  # the sales channel of the order line
-    reason = models.ForeignKey("cases.ReturnReason", on_delete=models.CASCADE, related_name="+")
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    lot = models.CharField(max_length=64, blank=True)
+    units_shipped = models.PositiveIntegerField(default=0)
+    units_returned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("purchase cohort per lot and day")
+        verbose_name_plural = _("purchase cohorts per lot and day")
+        indexes = _indexes("lot", "product")
+
+
+class AccountDay(DayRow):
+    """The same cohort by account: a distributor or key account, consumers pooled (NULL)."""
+
     account = models.ForeignKey(
         "catalog.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    units_shipped = models.PositiveIntegerField(default=0)
+    units_returned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("purchase cohort per account and day")
+        verbose_name_plural = _("purchase cohorts per account and day")
+        indexes = _indexes("account", "account")
+
+
+class ReasonDay(DayRow):
+    """Case lines of return requests opened on `day` that count, by leaf reason and product."""
+
+    reason = models.ForeignKey("cases.ReturnReason", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
     lines = models.PositiveIntegerField(default=0)
     units = models.PositiveIntegerField(default=0)
     claimed_value = models.DecimalField(default=0, **MONEY)
@@ -74,18 +110,14 @@ class ReasonDay(DayRow):
     class Meta:
         verbose_name = _("return reasons per day")
         verbose_name_plural = _("return reasons per day")
-        indexes = [
-            models.Index(fields=["day"], name="an_reason_day_idx"),
-            models.Index(fields=["product", "day"], name="an_reason_product_day_idx"),
-        ]
+        indexes = _indexes("reason", "product")
 
 
 class CaseDay(DayRow):
-    """Cases opened on `day` by type, intake channel, outcome (cohort.Outcome), reason class of
-    the case, and the cause production/QC confirmed (blank when none)."""
+    """Cases opened on `day` by type, outcome (cohort.Outcome), reason class of the case, account,
+    and the cause production/QC confirmed (blank when none)."""
 
     case_type = models.CharField(max_length=20)
-    channel = models.CharField(max_length=24)
     outcome = models.CharField(max_length=12)
     reason_class = models.CharField(max_length=10, blank=True)
     account = models.ForeignKey(
@@ -99,11 +131,11 @@ class CaseDay(DayRow):
     class Meta:
         verbose_name = _("cases per day")
         verbose_name_plural = _("cases per day")
-        indexes = [models.Index(fields=["day"], name="an_case_day_idx")]
+        indexes = _indexes("case")
 
 
 class RefundDay(DayRow):
-    """Cases refunded on `day`: the money they cost (the components known today; see
+    """Cases refunded on `day`: the money they cost (the components recorded today; see
     selectors.money for what later issues add)."""
 
     case_type = models.CharField(max_length=20)
@@ -120,7 +152,7 @@ class RefundDay(DayRow):
     class Meta:
         verbose_name = _("refunds per day")
         verbose_name_plural = _("refunds per day")
-        indexes = [models.Index(fields=["day"], name="an_refund_day_idx")]
+        indexes = _indexes("refund")
 
 
 class SlaDay(DayRow):
@@ -135,14 +167,13 @@ class SlaDay(DayRow):
     class Meta:
         verbose_name = _("SLA targets per day")
         verbose_name_plural = _("SLA targets per day")
-        indexes = [models.Index(fields=["day"], name="an_sla_day_idx")]
+        indexes = _indexes("sla")
 
 
 class StageDay(DayRow):
     """Time spent in a status (a stage), for the spans that ended on `day`, as a histogram:
     `upper_seconds` is the upper edge of the bucket (analytics.cohort.bucket_upper)."""
 
-    case_type = models.CharField(max_length=20)
     stage = models.CharField(max_length=24)
     upper_seconds = models.PositiveIntegerField()
     spans = models.PositiveIntegerField(default=0)
@@ -151,7 +182,7 @@ class StageDay(DayRow):
     class Meta:
         verbose_name = _("stage durations per day")
         verbose_name_plural = _("stage durations per day")
-        indexes = [models.Index(fields=["day"], name="an_stage_day_idx")]
+        indexes = _indexes("stage")
 
 
 class SatisfactionDay(DayRow):
@@ -168,7 +199,7 @@ class SatisfactionDay(DayRow):
     class Meta:
         verbose_name = _("satisfaction per day")
         verbose_name_plural = _("satisfaction per day")
-        indexes = [models.Index(fields=["day"], name="an_satisfaction_day_idx")]
+        indexes = _indexes("satisfaction")
 
 
 class RollupState(models.Model):

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Sum
 from django.utils import timezone
 
 from returndesk.cases.models import Case, CaseEvent
@@ -34,7 +34,19 @@ from returndesk.orders.models import Order, OrderLine
 
 from . import facts
 from .cohort import day_window, local_day
-from .models import CaseDay, CohortDay, ReasonDay, RefundDay, RollupState, SatisfactionDay, SlaDay, StageDay
+from .models import (
+    AccountDay,
+    CaseDay,
+    CohortDay,
+    Grain,
+    LotDay,
+    ReasonDay,
+    RefundDay,
+    RollupState,
+    SatisfactionDay,
+    SlaDay,
+    StageDay,
+)
 
 LAG = dt.timedelta(minutes=10)
 STATE = "daily"
@@ -48,15 +60,14 @@ class Table:
 
 
 TABLES = {
-    "cohort": Table(CohortDay, ("product_id", "channel", "lot", "account_id"), facts.cohort_facts),
-    "reason": Table(
-        ReasonDay, ("case_type", "channel", "reason_id", "product_id", "account_id"), facts.reason_facts
-    ),
+    "cohort": Table(CohortDay, ("product_id", "channel"), facts.cohort_facts),
+    "lot": Table(LotDay, ("product_id", "lot"), facts.lot_facts),
+    "account": Table(AccountDay, ("account_id",), facts.account_facts),
+    "reason": Table(ReasonDay, ("reason_id", "product_id"), facts.reason_facts),
     "case": Table(
         CaseDay,
         (
             "case_type",
-            "channel",
             "outcome",
             "reason_class",
             "account_id",
@@ -68,11 +79,12 @@ TABLES = {
     ),
     "refund": Table(RefundDay, ("case_type", "reason_class", "account_id"), facts.refund_facts),
     "sla": Table(SlaDay, ("kind", "priority", "outcome"), facts.sla_facts),
-    "stage": Table(StageDay, ("case_type", "stage", "upper_seconds"), facts.stage_facts),
+    "stage": Table(StageDay, ("stage", "upper_seconds"), facts.stage_facts),
     "satisfaction": Table(
         SatisfactionDay, ("method", "rating", "resolved", "account_id"), facts.satisfaction_facts
     ),
 }
+COHORT_TABLES = ("cohort", "lot", "account")
 
 
 @dataclass
@@ -86,19 +98,55 @@ class RefreshResult:
         return sum(len(days) for days in self.days.values())
 
 
-def _rows(table: Table, day: dt.date, facts_by_key: dict) -> list:
+def _measures(table: Table) -> list[str]:
     return [
-        table.model(day=day, **dict(zip(table.keys, key, strict=True)), **measures)
+        f.attname
+        for f in table.model._meta.concrete_fields
+        if f.attname not in {"id", "grain", "day", *table.keys}
+    ]
+
+
+def _rows(table: Table, grain: str, day: dt.date, facts_by_key: dict) -> list:
+    return [
+        table.model(grain=grain, day=day, **dict(zip(table.keys, key, strict=True)), **measures)
         for key, measures in facts_by_key.items()
     ]
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
 
 
 def recompute_day(name: str, day: dt.date) -> None:
     """Replace one day of one table with what the source tables say now."""
     table = TABLES[name]
     start, end = day_window(day)
-    table.model.objects.filter(day=day).delete()
-    table.model.objects.bulk_create(_rows(table, day, table.facts(start, end)), batch_size=2000)
+    table.model.objects.filter(grain=Grain.DAY, day=day).delete()
+    table.model.objects.bulk_create(_rows(table, Grain.DAY, day, table.facts(start, end)), batch_size=2000)
+
+
+def recompute_month(name: str, month: dt.date) -> None:
+    """Replace one month row set of one table by the sum of that month's daily rows."""
+    table = TABLES[name]
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    daily = table.model.objects.filter(grain=Grain.DAY, day__gte=month, day__lt=following)
+    sums = daily.values(*table.keys).annotate(**{m: Sum(m) for m in _measures(table)})
+    by_key = {tuple(row[k] for k in table.keys): {m: row[m] for m in _measures(table)} for row in sums}
+    table.model.objects.filter(grain=Grain.MONTH, day=month).delete()
+    table.model.objects.bulk_create(_rows(table, Grain.MONTH, month, _exact(table, by_key)), batch_size=2000)
+
+
+def _exact(table: Table, by_key: dict) -> dict:
+    """Sums read back from SQLite come as floats for decimal columns: back to exact cents."""
+    decimal = {
+        f.attname for f in table.model._meta.concrete_fields if f.get_internal_type() == "DecimalField"
+    }
+    if not decimal:
+        return by_key
+    return {
+        key: {m: (facts._dec(v) if m in decimal else v) for m, v in measures.items()}
+        for key, measures in by_key.items()
+    }
 
 
 def dirty_days(since: dt.datetime) -> dict[str, set[dt.date]]:
@@ -132,8 +180,11 @@ def dirty_days(since: dt.datetime) -> dict[str, set[dt.date]]:
         local_day(at)
         for at in changed.exclude(from_status="").exclude(to_status="").values_list("created_at", flat=True)
     }
+    cohort_days = {local_day(at) for at in placed}
     return {
-        "cohort": {local_day(at) for at in placed},
+        "cohort": cohort_days,
+        "lot": cohort_days,
+        "account": cohort_days,
         "reason": opened,
         "case": opened,
         "sla": opened,
@@ -163,6 +214,8 @@ def rollup_refresh(*, now: dt.datetime | None = None) -> RefreshResult:
             for name, days in dirty_days(state.watermark - LAG).items():
                 for day in sorted(days):
                     recompute_day(name, day)
+                for month in sorted({month_of(day) for day in days}):
+                    recompute_month(name, month)
                 result.days[name] = sorted(days)
         result.seconds = time.monotonic() - started
         state.watermark = now
@@ -202,7 +255,8 @@ def _span() -> tuple[dt.date, dt.date] | None:
 
 
 def _rebuild(now: dt.datetime) -> RefreshResult:
-    """All tables, a month at a time (one GROUP BY per table and month: bounded memory)."""
+    """All tables, a month at a time (one GROUP BY per table and month: bounded memory); each
+    month's row set is summed from its days in memory."""
     result = RefreshResult(days={name: [] for name in TABLES}, rebuilt=True)
     for table in TABLES.values():
         table.model.objects.all().delete()
@@ -217,9 +271,17 @@ def _rebuild(now: dt.datetime) -> RefreshResult:
         for name, table in TABLES.items():
             by_key = table.facts(start, end, by_day=True)
             rows = [
-                table.model(day=key[0], **dict(zip(table.keys, key[1:], strict=True)), **measures)
+                table.model(
+                    grain=Grain.DAY, day=key[0], **dict(zip(table.keys, key[1:], strict=True)), **measures
+                )
                 for key, measures in by_key.items()
             ]
+            monthly: dict = {}
+            for key, measures in by_key.items():
+                target = monthly.setdefault(key[1:], dict.fromkeys(measures, 0))
+                for m, v in measures.items():
+                    target[m] = target[m] + v
+            rows += _rows(table, Grain.MONTH, month, monthly)
             table.model.objects.bulk_create(rows, batch_size=5000)
             result.days[name].extend(sorted({key[0] for key in by_key}))
         month = following

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from returndesk.analytics.models import ReasonDay
+from returndesk.analytics.selectors.base import in_range
 from returndesk.analytics.selectors.returns import cohort_rate
 
 from . import errors
@@ -84,7 +85,7 @@ def products_for_reason(reason, *, today: dt.date | None = None, days: int = WIN
     """The products returned for this reason in the last `days` (to propose as affected)."""
     today = today or timezone.localdate()
     rows = (
-        ReasonDay.objects.filter(reason=reason, day__gte=today - dt.timedelta(days=days - 1), day__lte=today)
+        in_range(ReasonDay.objects.filter(reason=reason), today - dt.timedelta(days=days - 1), today)
         .values("product_id")
         .annotate(units=Sum("units"))
         .order_by("-units")

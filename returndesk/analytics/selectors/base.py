@@ -18,6 +18,27 @@ MAX_RANGE_DAYS = 3 * 366
 DEFAULT_RANGE_DAYS = 90
 
 
+def in_range(qs, date_from: dt.date, date_to: dt.date):
+    """Rollup rows covering [date_from, date_to] exactly once: month rows (models.Grain) for the
+    whole calendar months inside the range, day rows for the days at its edges."""
+    from django.db.models import Q
+
+    from ..models import Grain
+
+    first_full = (
+        date_from if date_from.day == 1 else (date_from.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    )
+    after_to = date_to + dt.timedelta(days=1)
+    last_full_end = after_to.replace(day=1) - dt.timedelta(days=1)  # end of the last month ending by date_to
+    if first_full > last_full_end:
+        return qs.filter(grain=Grain.DAY, day__gte=date_from, day__lte=date_to)
+    return qs.filter(
+        Q(grain=Grain.DAY, day__gte=date_from, day__lt=first_full)
+        | Q(grain=Grain.MONTH, day__gte=first_full, day__lte=last_full_end)
+        | Q(grain=Grain.DAY, day__gt=last_full_end, day__lte=date_to)
+    )
+
+
 def ratio(numerator, denominator) -> Decimal | None:
     """numerator ÷ denominator to 4 places (ROUND_HALF_UP), None for an empty denominator. Rates
     are not money; core.money keeps the rounding of amounts."""

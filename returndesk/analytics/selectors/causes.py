@@ -9,7 +9,7 @@ from returndesk.cases.models import CaseCause, ReasonClass, ReturnReason
 
 from ..cohort import Outcome
 from ..models import CaseDay, ReasonDay
-from .base import Column, Filters, Panel, ratio
+from .base import Column, Filters, Panel, in_range, ratio
 from .returns import products_in
 
 PARETO_NOTE = (
@@ -25,17 +25,10 @@ CAUSE_NOTE = (
 
 
 def reason_rows(filters: Filters):
-    qs = ReasonDay.objects.filter(day__gte=filters.date_from, day__lte=filters.date_to)
+    """ReasonDay rows of the range (product and category filters apply)."""
+    qs = in_range(ReasonDay.objects.all(), filters.date_from, filters.date_to)
     allowed = products_in(filters)
-    if allowed is not None:
-        qs = qs.filter(product_id__in=allowed)
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    if filters.customer:
-        qs = qs.filter(account_id=filters.customer)
-    if filters.case_type:
-        qs = qs.filter(case_type=filters.case_type)
-    return qs
+    return qs if allowed is None else qs.filter(product_id__in=allowed)
 
 
 def reason_pareto(filters: Filters) -> Panel:
@@ -79,7 +72,8 @@ def reason_pareto(filters: Filters) -> Panel:
 
 
 def case_rows(filters: Filters):
-    qs = CaseDay.objects.filter(day__gte=filters.date_from, day__lte=filters.date_to)
+    """CaseDay rows of the range (customer and case-type filters apply)."""
+    qs = in_range(CaseDay.objects.all(), filters.date_from, filters.date_to)
     if filters.customer:
         qs = qs.filter(account_id=filters.customer)
     if filters.case_type:

@@ -19,7 +19,7 @@ from returndesk.cases.models import CaseType, ReasonClass
 from returndesk.core.money import ZERO, quantize
 
 from ..models import RefundDay
-from .base import Column, Filters, Panel
+from .base import Column, Filters, Panel, in_range
 
 NOTE = "所选期间完成退款的工单。 / Cases refunded in the period."
 UNAVAILABLE = [
@@ -30,7 +30,8 @@ UNAVAILABLE = [
 
 
 def refund_rows(filters: Filters):
-    qs = RefundDay.objects.filter(day__gte=filters.date_from, day__lte=filters.date_to)
+    """RefundDay rows of the range (customer and case-type filters apply)."""
+    qs = in_range(RefundDay.objects.all(), filters.date_from, filters.date_to)
     if filters.customer:
         qs = qs.filter(account_id=filters.customer)
     if filters.case_type:

@@ -11,8 +11,8 @@ from django.db.models import Sum
 from returndesk.catalog.models import Customer, Product
 from returndesk.orders.models import Channel
 
-from ..models import CohortDay
-from .base import Column, Filters, Panel, ratio
+from ..models import AccountDay, CohortDay, Grain, LotDay
+from .base import Column, Filters, Panel, in_range, ratio
 
 NOTE = (
     "退货率 = 所选期间下单的订单中被申请退货(未撤回、未被拒绝、未失效)的件数 ÷ 这些订单的发货件数;"
@@ -32,18 +32,31 @@ def products_in(filters: Filters):
     return None
 
 
-def cohort_rows(filters: Filters):
-    qs = CohortDay.objects.filter(day__gte=filters.date_from, day__lte=filters.date_to)
+def _products(qs, filters: Filters):
     allowed = products_in(filters)
-    if allowed is not None:
-        qs = qs.filter(product_id__in=allowed)
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    if filters.customer:
-        qs = qs.filter(account_id=filters.customer)
-    if filters.lot:
-        qs = qs.filter(lot=filters.lot)
-    return qs
+    return qs if allowed is None else qs.filter(product_id__in=allowed)
+
+
+def cohort_rows(filters: Filters, *, daily: bool = False):
+    """CohortDay rows of the range (product, category and channel filters apply)."""
+    if daily:
+        qs = CohortDay.objects.filter(grain=Grain.DAY, day__gte=filters.date_from, day__lte=filters.date_to)
+    else:
+        qs = in_range(CohortDay.objects.all(), filters.date_from, filters.date_to)
+    qs = _products(qs, filters)
+    return qs.filter(channel=filters.channel) if filters.channel else qs
+
+
+def lot_rows(filters: Filters):
+    """LotDay rows of the range (product, category and lot filters apply)."""
+    qs = _products(in_range(LotDay.objects.all(), filters.date_from, filters.date_to), filters)
+    return qs.filter(lot=filters.lot) if filters.lot else qs
+
+
+def account_rows(filters: Filters):
+    """AccountDay rows of the range (the customer filter applies)."""
+    qs = in_range(AccountDay.objects.all(), filters.date_from, filters.date_to)
+    return qs.filter(account_id=filters.customer) if filters.customer else qs
 
 
 def _sums(qs, *dims):
@@ -73,13 +86,13 @@ def _ordered(rows: list[dict]) -> list[dict]:
     )
 
 
-def _products(ids) -> dict:
+def _product_map(ids) -> dict:
     return {p.id: p for p in Product.objects.filter(id__in=ids).select_related("category")}
 
 
 def return_rate_by_product(filters: Filters) -> Panel:
     sums = list(_sums(cohort_rows(filters), "product_id"))
-    products = _products([s["product_id"] for s in sums])
+    products = _product_map([s["product_id"] for s in sums])
     rows = [
         _row(
             {
@@ -109,7 +122,7 @@ def return_rate_by_product(filters: Filters) -> Panel:
 
 def return_rate_by_category(filters: Filters) -> Panel:
     sums = list(_sums(cohort_rows(filters), "product_id"))
-    products = _products([s["product_id"] for s in sums])
+    products = _product_map([s["product_id"] for s in sums])
     totals: dict = defaultdict(lambda: [0, 0])
     names = {}
     for s in sums:
@@ -129,8 +142,8 @@ def return_rate_by_category(filters: Filters) -> Panel:
 
 
 def return_rate_by_lot(filters: Filters) -> Panel:
-    sums = list(_sums(cohort_rows(filters), "product_id", "lot"))
-    products = _products([s["product_id"] for s in sums])
+    sums = list(_sums(lot_rows(filters), "product_id", "lot"))
+    products = _product_map([s["product_id"] for s in sums])
     rows = [
         _row(
             {
@@ -180,7 +193,7 @@ def return_rate_by_channel(filters: Filters) -> Panel:
 
 
 def return_rate_by_customer(filters: Filters, *, limit: int = 50) -> Panel:
-    sums = list(_sums(cohort_rows(filters), "account_id"))
+    sums = list(_sums(account_rows(filters), "account_id"))
     customers = {
         c.id: c for c in Customer.objects.filter(id__in=[s["account_id"] for s in sums if s["account_id"]])
     }
@@ -216,7 +229,7 @@ def grain_for(filters: Filters) -> str:
 def return_rate_by_period(filters: Filters) -> Panel:
     grain = grain_for(filters)
     totals: dict = defaultdict(lambda: [0, 0])
-    for s in _sums(cohort_rows(filters), "day"):
+    for s in _sums(cohort_rows(filters, daily=grain == "day"), "day"):
         bucket = period_start(s["day"], grain)
         totals[bucket][0] += s["shipped"] or 0
         totals[bucket][1] += s["returned"] or 0
@@ -237,7 +250,7 @@ def return_rate_by_period(filters: Filters) -> Panel:
 def cohort_rate(*, product_ids, date_from: dt.date, date_to: dt.date) -> tuple[int, int, object]:
     """(shipped, returned, rate) of some products over a purchase cohort: what improvement
     actions compare before and after their start."""
-    qs = CohortDay.objects.filter(day__gte=date_from, day__lte=date_to, product_id__in=list(product_ids))
+    qs = in_range(CohortDay.objects.all(), date_from, date_to).filter(product_id__in=list(product_ids))
     agg = qs.aggregate(shipped=Sum("units_shipped"), returned=Sum("units_returned"))
     shipped, returned = int(agg["shipped"] or 0), int(agg["returned"] or 0)
     return shipped, returned, ratio(returned, shipped)

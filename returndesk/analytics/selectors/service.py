@@ -18,8 +18,8 @@ from returndesk.sla.models import SlaTarget, TargetState
 from returndesk.sla.rules import TargetKind
 
 from ..cohort import Outcome
-from ..models import CaseDay, CohortDay, RefundDay, SatisfactionDay, SlaDay, StageDay
-from .base import Column, Filters, Panel, nearest_rank, ratio
+from ..models import AccountDay, CaseDay, RefundDay, SatisfactionDay, SlaDay, StageDay
+from .base import Column, Filters, Panel, in_range, nearest_rank, ratio
 
 HOURS = Decimal("0.01")
 OPEN_STATUSES = [s for s in Status.values if s not in (Status.CLOSED, Status.CANCELLED)]
@@ -38,7 +38,7 @@ def sla_attainment(filters: Filters) -> Panel:
     """Per target kind and priority: targets met within the target (on time), finished late,
     stopped unmet without running over (case closed or reviewed anew), still open; attainment =
     on time ÷ (on time + late)."""
-    qs = SlaDay.objects.filter(day__gte=filters.date_from, day__lte=filters.date_to)
+    qs = in_range(SlaDay.objects.all(), filters.date_from, filters.date_to)
     counts: dict = defaultdict(lambda: defaultdict(int))
     for kind, priority, outcome, n in qs.values_list("kind", "priority", "outcome").annotate(
         n=Sum("targets")
@@ -159,9 +159,7 @@ def sla_breaches(filters: Filters, *, limit: int = 100, now=None) -> Panel:
 def cycle_time(filters: Filters) -> Panel:
     """Per stage (status): spans completed in the range, median and 90th percentile (nearest
     rank, read from the histogram: the upper edge of the bucket, cohort.bucket_upper), mean."""
-    qs = StageDay.objects.filter(day__gte=filters.date_from, day__lte=filters.date_to)
-    if filters.case_type:
-        qs = qs.filter(case_type=filters.case_type)
+    qs = in_range(StageDay.objects.all(), filters.date_from, filters.date_to)
     histograms: dict = defaultdict(list)
     totals: dict = defaultdict(int)
     for stage, upper, spans, seconds in (
@@ -211,7 +209,7 @@ def cycle_time(filters: Filters) -> Panel:
 
 def satisfaction(filters: Filters) -> Panel:
     """Follow-ups answered in the range: distribution of the 1–5 rating, average, resolved rate."""
-    qs = SatisfactionDay.objects.filter(day__gte=filters.date_from, day__lte=filters.date_to)
+    qs = in_range(SatisfactionDay.objects.all(), filters.date_from, filters.date_to)
     if filters.customer:
         qs = qs.filter(account_id=filters.customer)
     by_rating = defaultdict(int)
@@ -266,26 +264,26 @@ def distributor_scorecards(filters: Filters) -> Panel:
     if filters.customer:
         distributors = distributors.filter(id=filters.customer)
     accounts = {c.id: c for c in distributors}
-    in_range = {"day__gte": filters.date_from, "day__lte": filters.date_to, "account_id__in": list(accounts)}
+    ids = list(accounts)
+
+    def ranged(model):
+        return in_range(model.objects.all(), filters.date_from, filters.date_to).filter(account_id__in=ids)
+
     cohort = {
         a: (s, r)
-        for a, s, r in CohortDay.objects.filter(**in_range)
+        for a, s, r in ranged(AccountDay)
         .values_list("account_id")
         .annotate(s=Sum("units_shipped"), r=Sum("units_returned"))
     }
     cases: dict = defaultdict(lambda: {"cases": 0, "quality": 0, "refused": 0})
     for account, reason_class, outcome, n in (
-        CaseDay.objects.filter(**in_range)
-        .values_list("account_id", "reason_class", "outcome")
-        .annotate(n=Sum("cases"))
+        ranged(CaseDay).values_list("account_id", "reason_class", "outcome").annotate(n=Sum("cases"))
     ):
         row = cases[account]
         row["cases"] += n
         row["quality"] += n if reason_class == ReasonClass.QUALITY else 0
         row["refused"] += n if outcome == Outcome.REFUSED else 0
-    refunds = dict(
-        RefundDay.objects.filter(**in_range).values_list("account_id").annotate(t=Sum("refund_amount"))
-    )
+    refunds = dict(ranged(RefundDay).values_list("account_id").annotate(t=Sum("refund_amount")))
     rows = []
     for account_id in set(cohort) | set(cases) | set(refunds):
         customer = accounts[account_id]

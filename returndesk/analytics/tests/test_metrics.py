@@ -67,10 +67,14 @@ def test_given_the_march_cohort_when_rated_by_category_lot_channel_customer_and_
 def test_given_filters_when_rating_then_only_the_matching_cohort_counts(march):
     only_l1 = Filters(date_from=MARCH.date_from, date_to=MARCH.date_to, lot="L1")
     by_d1 = Filters(date_from=MARCH.date_from, date_to=MARCH.date_to, customer=march.customers["D1"].id)
+    laptops = Filters(date_from=MARCH.date_from, date_to=MARCH.date_to, category="NB", channel="own_shop")
     april = Filters(date_from=dt.date(2026, 4, 1), date_to=dt.date(2026, 4, 30))
 
-    assert rates(returns.return_rate_by_product(only_l1), "sku") == {"P1": (30, 7, D("0.2333"))}
-    assert rates(returns.return_rate_by_channel(by_d1), "channel") == {"distributor": (20, 5, D("0.2500"))}
+    assert {r["lot"]: r["return_rate"] for r in returns.return_rate_by_lot(only_l1).rows} == {
+        "L1": D("0.2333")
+    }
+    assert rates(returns.return_rate_by_customer(by_d1)) == {"蓉信数码 (D1)": (20, 5, D("0.2500"))}
+    assert rates(returns.return_rate_by_product(laptops), "sku") == {"P1": (10, 2, D("0.2000"))}
     assert rates(returns.return_rate_by_product(april), "sku") == {"P2": (5, 0, D("0.0000"))}
     assert returns.cohort_rate(
         product_ids=[march.products["P1"].id], date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31)
@@ -156,17 +160,20 @@ def test_given_an_open_case_past_its_due_time_when_listing_breaches_then_it_is_l
 
 
 def test_given_march_when_cycle_times_are_read_then_median_p90_and_mean_per_stage(march):
+    """Spans from world.py; percentiles (nearest rank) are bucket upper edges: exact for whole
+    minutes up to an hour and for 1 h, 2 h, 4 h…, else 3600·2^(k/8) rounded up: 5,400 s → 5,552;
+    10,800 → 11,104; 81,000 → 81,459; 172,800 → 177,663; 522,000 → 547,987. Means are exact."""
     panel = service.cycle_time(MARCH)
 
     assert {
         r["stage"]: (r["spans"], r["median_hours"], r["p90_hours"], r["mean_hours"]) for r in panel.rows
     } == {
-        "submitted": (5, D("0.50"), D("145.00"), D("29.53")),
+        "submitted": (5, D("0.50"), D("152.22"), D("29.53")),  # 10 min, 30, 30, 90 min, 145 h
         "awaiting_customer": (2, D("0.50"), D("0.50"), D("0.50")),
-        "awaiting_return": (2, D("0.50"), D("48.00"), D("24.25")),
-        "in_transit": (1, D("22.50"), D("22.50"), D("22.50")),
+        "awaiting_return": (2, D("0.50"), D("49.35"), D("24.25")),  # 30 min, 48 h
+        "in_transit": (1, D("22.63"), D("22.63"), D("22.50")),  # 22.5 h
         "received": (2, D("1.00"), D("1.00"), D("1.00")),
-        "cause_confirmed": (1, D("3.00"), D("3.00"), D("3.00")),
+        "cause_confirmed": (1, D("3.08"), D("3.08"), D("3.00")),  # 3 h
         "refunded": (1, D("1.00"), D("1.00"), D("1.00")),
         "answered": (1, D("1.00"), D("1.00"), D("1.00")),
     }
@@ -211,3 +218,18 @@ def test_given_each_role_when_asking_for_panels_then_only_its_own(march):
         selectors.panel_for(user=warehouse, key="refunds", filters=MARCH)
     assert refused.value.code == "analytics.forbidden"
     assert selectors.panels_for(march.users["c1"]) == []
+
+
+def test_given_a_range_over_part_months_when_rated_then_month_rows_and_edge_days_count_once(march):
+    """02-15..04-12: February's tail (no orders), March as its month row, April 1–12 day by day
+    (O4, P2 ×5 on 04-10)."""
+    spanning = Filters(date_from=dt.date(2026, 2, 15), date_to=dt.date(2026, 4, 12))
+    up_to_april_9 = Filters(date_from=dt.date(2026, 3, 2), date_to=dt.date(2026, 4, 9))
+
+    assert rates(returns.return_rate_by_product(spanning), "sku") == {
+        "P1": (40, 8, D("0.2000")), "P2": (9, 0, D("0.0000")), "P3": (5, 0, D("0.0000")),
+    }  # fmt: skip
+    assert rates(returns.return_rate_by_product(up_to_april_9), "sku")["P2"] == (4, 0, D("0.0000"))
+    assert [r["period"] for r in returns.return_rate_by_period(spanning).rows] == [
+        "2026-03-02", "2026-03-03", "2026-04-10",
+    ]  # fmt: skip
