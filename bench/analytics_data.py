@@ -500,11 +500,21 @@ def _case_rows(rows, n, meta, plan, customers, reasons, system, tz, now) -> None
     if status == "closed":
         answered = rng.random() < 0.45
         rating = pick(rng, [(5, 45), (4, 30), (3, 12), (2, 8), (1, 5)]) if answered else None
+        method = rng.choice(["portal", "phone"]) if answered else ""
+        if answered:  # one timeline event per answer, as cases.services.feedback writes
+            rows[CaseEvent].append(
+                {
+                    "case_id": case_id, "sequence": len(path) + 1,
+                    "type": "survey" if method == "portal" else "followup_call", "actor_id": None,
+                    "actor_role": "customer" if method == "portal" else "agent", "from_status": "", "to_status": "",
+                    "data": {"rating": rating}, "internal": method != "portal", "created_at": closed_at + dt.timedelta(days=3),
+                }
+            )  # fmt: skip
         rows[FollowUp].append(
             {
                 "id": uuid.uuid4(), "case_id": case_id, "status": "done" if answered else "due",
                 "due_on": (closed_at + dt.timedelta(days=3)).astimezone(tz).date(),
-                "method": rng.choice(["portal", "phone"]) if answered else "", "rating": rating, "comment": "",
+                "method": method, "rating": rating, "comment": "",
                 "resolved": (rating >= 3) if answered else None, "attempts": 1 if answered else 0,
                 "last_attempt_at": None, "completed_at": closed_at + dt.timedelta(days=3) if answered else None,
                 "recorded_by_id": None, "note": "", "created_at": closed_at, "updated_at": closed_at,

@@ -27,6 +27,7 @@ from returndesk.sla.models import SlaTarget, TargetState
 from .cohort import bucket_upper, counted, local_day, outcome_expression
 
 ZERO = Decimal("0.00")
+ANSWER_EVENTS = ("survey", "followup_call")  # cases.services.feedback
 
 
 def _dec(value) -> Decimal:
@@ -73,10 +74,11 @@ def _cohort(start, end, by_day: bool, shipped_dims: dict, returned_dims: dict, w
     measures = {"units_returned": Sum("quantity")}
     if with_value:
         measures["returned_value"] = Sum("claimed_amount")
+    # From the window's order lines to their case lines by index (an IN list), never the other
+    # way round: a join from case lines would read every case line to find the window's.
+    lines = OrderLine.objects.filter(order__placed_at__gte=start, order__placed_at__lt=end).values("id")
     returned = _grouped(
-        CaseLine.objects.filter(
-            counted("case__"), order_line__order__placed_at__gte=start, order_line__order__placed_at__lt=end
-        ),
+        CaseLine.objects.filter(counted("case__"), order_line_id__in=lines),
         "order_line__order__placed_at" if by_day else None,
         returned_dims,
         measures,
@@ -123,8 +125,9 @@ def account_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False)
 def reason_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False) -> dict:
     """(reason_id, product_id) → lines, units, claimed_value, over the lines of counted return
     requests opened in the window."""
+    opened = Case.objects.filter(created_at__gte=start, created_at__lt=end).values("id")
     return _grouped(
-        CaseLine.objects.filter(counted("case__"), case__created_at__gte=start, case__created_at__lt=end),
+        CaseLine.objects.filter(counted("case__"), case_id__in=opened),
         "case__created_at" if by_day else None,
         {"reason": "reason_id", "product": "order_line__product_id"},
         {"lines": Count("id"), "units": Sum("quantity"), "claimed_value": Sum("claimed_amount")},
@@ -204,8 +207,9 @@ def target_outcome(state: str, overrun_seconds: int | None) -> str:
 def sla_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False) -> dict:
     """(kind, priority, outcome) → targets, over the SLA targets (every review round) of the
     cases opened in the window."""
+    opened = Case.objects.filter(created_at__gte=start, created_at__lt=end).values("id")
     raw = _grouped(
-        SlaTarget.objects.filter(clock__case__created_at__gte=start, clock__case__created_at__lt=end),
+        SlaTarget.objects.filter(clock__case_id__in=opened),
         "clock__case__created_at" if by_day else None,
         {"kind": "kind", "priority": "clock__case__priority", "state": "state", "overrun": "overrun_seconds"},
         {"targets": Count("id")},
@@ -255,9 +259,17 @@ def stage_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False) -
 
 
 def satisfaction_facts(start: dt.datetime, end: dt.datetime, *, by_day: bool = False) -> dict:
-    """(method, rating, resolved, account) → answers, over the follow-ups answered in the window."""
+    """(method, rating, resolved, account) → answers, over the follow-ups answered in the window.
+    Each answer writes a timeline event at the same moment (cases.services.feedback): the
+    window's events lead to its follow-ups by index."""
+    slack = dt.timedelta(minutes=1)  # the event and completed_at are stamped apart by microseconds
+    answered = CaseEvent.objects.filter(
+        created_at__gte=start - slack, created_at__lt=end + slack, type__in=ANSWER_EVENTS
+    ).values("case_id")
     return _grouped(
-        FollowUp.objects.filter(status=FollowUpStatus.DONE, completed_at__gte=start, completed_at__lt=end),
+        FollowUp.objects.filter(
+            status=FollowUpStatus.DONE, completed_at__gte=start, completed_at__lt=end, case_id__in=answered
+        ),
         "completed_at" if by_day else None,
         {
             "method": "method",
