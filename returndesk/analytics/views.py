@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
@@ -127,8 +128,23 @@ def panel_fragment(request, key):
             "panel": panel,
             "chart_json": json.dumps(_chart_data(panel), ensure_ascii=False),
             "query": request.GET.urlencode(),
+            "actions": _improvement_links(request.user, panel),
         },
     )
+
+
+def _improvement_links(user, panel) -> list[tuple[str, str]]:
+    """Seed S7 制定针对性对策: open an improvement action from a top reason or a cause stage."""
+    from returndesk.improvements.services import OPENERS
+
+    if not (user.is_superuser or user.role in OPENERS):
+        return []
+    new = reverse("improvements:new")
+    if panel.key == "reason_pareto":
+        return [(row["code"], f"{new}?reason={row['code']}") for row in panel.rows[:5]]
+    if panel.key == "root_cause_stage":
+        return [(pick(row["label"]), f"{new}?stage={row['stage']}") for row in panel.rows[:5]]
+    return []
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -278,3 +278,20 @@ def test_facts_of_one_day_equal_the_by_day_facts_of_a_month(world):
     one_day = facts.lot_facts(day_start, day_end)
 
     assert {k[1:]: v for k, v in by_day.items() if k[0] == dt.date(2026, 3, 2)} == one_day
+
+
+def test_given_stale_recent_rows_when_the_nightly_partial_rebuild_runs_then_only_recent_months_are_redone(world):
+    """The nightly job rebuilds the last months: a March row damaged by hand is put right when
+    March is among them, and left alone when it is not."""
+    rollup_rebuild()
+    CohortDay.objects.filter(grain="d", day=dt.date(2026, 3, 2)).update(units_shipped=999)
+
+    with time_machine.travel(at(6, 1, 3), tick=False):
+        rollup_rebuild(months=3)  # June, May, April
+    untouched = CohortDay.objects.filter(grain="d", day=dt.date(2026, 3, 2), units_shipped=999).exists()
+    with time_machine.travel(at(5, 1, 3), tick=False):
+        rollup_rebuild(months=3)  # May, April, March
+
+    assert untouched
+    assert not CohortDay.objects.filter(units_shipped=999).exists()
+    assert_rollups_equal_facts()
