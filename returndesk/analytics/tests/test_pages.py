@@ -87,9 +87,12 @@ def test_given_qc_when_opening_an_action_from_the_pareto_then_it_is_saved_and_me
     client = client_for(march.users["qc"])
     pareto = client.get(f"/analytics/panels/reason_pareto/?{MARCH}").content.decode()
     assert '<a href="/improvements/new/?reason=Q02">Q02</a>' in pareto
-    assert "/improvements/new/" not in client_for(march.users["agent"]).get(
-        f"/analytics/panels/reason_pareto/?{MARCH}"
-    ).content.decode()  # agents do not open actions
+    assert (
+        "/improvements/new/"
+        not in client_for(march.users["agent"])
+        .get(f"/analytics/panels/reason_pareto/?{MARCH}")
+        .content.decode()
+    )  # agents do not open actions
     form = client.get("/improvements/new/?reason=Q02")
     assert form.status_code == 200 and "Q02" in form.content.decode()
 
