@@ -6,7 +6,7 @@ one-character query still finds something, with a small weight); runs of Latin l
 digits give lower-cased words ("HDMI", "X1"). An article's terms are weighted by occurrences, a
 title occurrence counting TITLE_BOOST times. A query is cut the same way (bigrams only when it
 has any); articles are ranked by how many of the query's terms they contain, then by
-Σ weight × idf (idf = ln(1 + N / df)), then by title.
+Σ weight × idf (idf = ln(1 + N / df)), then by title (selectors).
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def query_terms(query: str) -> list[str]:
 
 
 def rank(matches: list[tuple[object, str, int]], df: dict[str, int], total: int, wanted: int) -> list[tuple]:
-    """[(article_id, score)] best first, from (article_id, term, weight) rows of matched terms.
-    An article must contain at least half of the query's terms (rounded up)."""
+    """[(article_id, terms covered, score)] best first, from (article_id, term, weight) rows of
+    matched terms. An article must contain at least half of the query's terms (rounded up)."""
     covered: dict = {}
     scores: dict = {}
     for article_id, term, weight in matches:
@@ -67,6 +67,6 @@ def rank(matches: list[tuple[object, str, int]], df: dict[str, int], total: int,
             1 + total / max(1, df.get(term, 1))
         )
     needed = max(1, math.ceil(wanted / 2))
-    ranked = [(a, len(covered[a]), s) for a, s in scores.items() if len(covered[a]) >= needed]
-    ranked.sort(key=lambda r: (-r[1], -r[2]))
-    return [(a, s) for a, _n, s in ranked]
+    ranked = [(a, len(covered[a]), round(s, 6)) for a, s in scores.items() if len(covered[a]) >= needed]
+    ranked.sort(key=lambda r: (-r[1], -r[2], str(r[0])))
+    return ranked

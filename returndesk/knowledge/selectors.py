@@ -53,14 +53,16 @@ def articles_for(
         .annotate(n=Count("id"))
     )
     total = qs.count()
-    ranked = search.rank(matches, df, total, len(terms))[:limit]
-    articles = {a.pk: a for a in qs.filter(pk__in=[a for a, _s in ranked])}
+    ranked = search.rank(matches, df, total, len(terms))
+    articles = {a.pk: a for a in qs.filter(pk__in=[a for a, _n, _s in ranked])}
     results = []
-    for article_id, score in ranked:
+    for article_id, covered, score in ranked:
         article = articles[article_id]
         article.score = round(score, 3)
+        article.covered = covered
         results.append(article)
-    return results
+    results.sort(key=lambda a: (-a.covered, -a.score, a.title))  # equal scores: by title
+    return results[:limit]
 
 
 def article_get(article_id, *, include_drafts: bool = False) -> Article:

@@ -53,9 +53,13 @@ def test_given_a_chinese_query_when_searching_then_the_matching_article_first_an
     assert selectors.articles_for(query="不充电")[0].pk == a["battery"].pk
     assert selectors.articles_for(query="hdmi")[0].pk == a["flicker"].pk
     assert [r.pk for r in selectors.articles_for(query="屏幕", include_drafts=True)] == [
+        a["draft"].pk,
+        a["flicker"].pk,
+    ]  # the same weight (title once, problem once): by title, 屏 before 显
+    assert [r.pk for r in selectors.articles_for(query="屏幕 横纹", include_drafts=True)] == [
         a["flicker"].pk,
         a["draft"].pk,
-    ]  # title occurrences weigh more
+    ]  # more of the query's terms first
     assert selectors.articles_for(query="洗衣机") == []
 
 
