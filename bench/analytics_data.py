@@ -118,10 +118,8 @@ class Writer:
         # Auto-incremented keys are left to the database (a NULL would not take the default).
         fields = [f for f in model._meta.concrete_fields if not isinstance(f, m.AutoField)]
         names = [f.attname for f in fields]
-        defaults = {
-            f.attname: (f.get_default() if f.has_default() and not callable(f.default) else None)
-            for f in fields
-        }
+        # Fields a row leaves out (columns other apps add later) take their model default.
+        defaults = {f.attname: f.get_default() for f in fields}
         converters = [(i, conv) for i, f in enumerate(fields) if (conv := self._converter(f)) is not None]
         getter = itemgetter(*names)
         columns = ", ".join(self.connection.ops.quote_name(f.column) for f in fields)
@@ -176,7 +174,14 @@ def _paths(case_type: str, reason_class: str, age_days: float, rng: random.Rando
     elif case_type == "refund_only":
         path = ["submitted", "approved", "refunded", "closed"]
     else:
-        path = ["submitted", "awaiting_customer", "awaiting_return", "in_transit", "received"]
+        path = [
+            "submitted",
+            "awaiting_customer",
+            "awaiting_return",
+            "in_transit",
+            "received",
+            "goods_inspected",
+        ]
         if reason_class == "quality":
             path.append("cause_confirmed")
         path += {
@@ -192,15 +197,16 @@ def _paths(case_type: str, reason_class: str, age_days: float, rng: random.Rando
 ACTIONS = {
     ("submitted", "awaiting_customer"): "approve", ("submitted", "approved"): "approve",
     ("awaiting_customer", "awaiting_return"): "confirm_solution", ("awaiting_return", "in_transit"): "ship_back",
-    ("in_transit", "received"): "receive", ("received", "cause_confirmed"): "confirm_cause",
-    ("received", "refunded"): "refund", ("cause_confirmed", "refunded"): "refund", ("approved", "refunded"): "refund",
-    ("received", "replacement_shipped"): "ship_replacement", ("cause_confirmed", "replacement_shipped"): "ship_replacement",
-    ("received", "repairing"): "start_repair", ("cause_confirmed", "repairing"): "start_repair",
+    ("in_transit", "received"): "receive", ("received", "goods_inspected"): "inspect",
+    ("goods_inspected", "cause_confirmed"): "confirm_cause",
+    ("goods_inspected", "refunded"): "refund", ("cause_confirmed", "refunded"): "refund", ("approved", "refunded"): "refund",
+    ("goods_inspected", "replacement_shipped"): "ship_replacement", ("cause_confirmed", "replacement_shipped"): "ship_replacement",
+    ("goods_inspected", "repairing"): "start_repair", ("cause_confirmed", "repairing"): "start_repair",
     ("repairing", "repaired"): "finish_repair", ("submitted", "answered"): "answer", ("submitted", "rejected"): "reject",
     ("submitted", "cancelled"): "cancel",
 }  # fmt: skip
 STAGE_HOURS = {
-    "submitted": 6, "awaiting_customer": 10, "awaiting_return": 30, "in_transit": 50, "received": 8,
+    "submitted": 6, "awaiting_customer": 10, "awaiting_return": 30, "in_transit": 50, "received": 8, "goods_inspected": 6,
     "cause_confirmed": 20, "approved": 12, "refunded": 20, "replacement_shipped": 60, "repairing": 70,
     "repaired": 40, "answered": 20, "rejected": 30,
 }  # fmt: skip

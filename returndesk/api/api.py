@@ -31,7 +31,7 @@ from ninja.renderers import JSONRenderer
 from .auth import DEFAULT_AUTH
 from .errors import install_exception_handlers
 from .openapi import ReturnDeskAPI
-from .v1 import analytics, cases, catalog, followups, orders
+from .v1 import analytics, cases, catalog, followups, inspection, logistics, orders, stock
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -55,5 +55,8 @@ install_exception_handlers(api)
 api.add_router("", catalog.router)
 api.add_router("", orders.router)
 api.add_router("", cases.router)
+api.add_router("", logistics.router)
+api.add_router("", inspection.router)
+api.add_router("", stock.router)
 api.add_router("", followups.router)
 api.add_router("", analytics.router)

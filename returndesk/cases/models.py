@@ -53,6 +53,7 @@ class Status(models.TextChoices):
     AWAITING_RETURN = "awaiting_return", "待寄回 / Awaiting return"
     IN_TRANSIT = "in_transit", "退货在途 / Return in transit"
     RECEIVED = "received", "仓库已收货 / Received"
+    GOODS_INSPECTED = "goods_inspected", "退货已验收 / Returned goods inspected"
     CAUSE_CONFIRMED = "cause_confirmed", "生产已确认原因 / Cause confirmed"
     APPROVED = "approved", "已同意退款 / Approved for refund"
     GM_APPROVED = "gm_approved", "总经理已审批 / Approved by general manager"
@@ -271,6 +272,8 @@ class CaseLine(BaseModel):
     description = models.TextField(_("description"), blank=True)
     serial_numbers = models.JSONField(_("serial numbers"), default=list, blank=True)
     quantity_received = models.PositiveIntegerField(_("quantity received"), null=True, blank=True)
+    # Units accepted at inspection (inspection app): what a refund may pay for.
+    quantity_accepted = models.PositiveIntegerField(_("quantity accepted"), null=True, blank=True)
     hold_state = models.CharField(_("quantity hold"), max_length=10, choices=HoldState.choices)
     claimed_amount = models.DecimalField(_("value of claimed goods"), **MONEY)
     refund_amount = models.DecimalField(_("refunded"), null=True, blank=True, **MONEY)
@@ -285,6 +288,11 @@ class CaseLine(BaseModel):
             models.CheckConstraint(
                 name="case_line_received_le_quantity",
                 condition=Q(quantity_received__isnull=True) | Q(quantity_received__lte=F("quantity")),
+            ),
+            models.CheckConstraint(
+                name="case_line_accepted_le_received",
+                condition=Q(quantity_accepted__isnull=True)
+                | Q(quantity_received__isnull=False, quantity_accepted__lte=F("quantity_received")),
             ),
         ]
 
@@ -310,6 +318,7 @@ class CaseCause(BaseModel):
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     responsible_department = models.CharField(_("responsible department"), max_length=100)
     responsible_person = models.CharField(_("responsible person"), max_length=100, blank=True)
+    batch_lot = models.CharField(_("batch / lot"), max_length=64, blank=True, db_index=True)
     handling = models.TextField(_("handling"))
     description = models.TextField(_("analysis"), blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

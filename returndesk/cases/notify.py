@@ -78,9 +78,16 @@ def _detail(event, language: str) -> str:
         ("amount", "退款金额", "Refund amount"),
         ("tracking_number", "运单号", "Tracking number"),
         ("answer", "答复", "Answer"),
+        ("return_address", "寄回地址", "Return address"),
+        ("booking_reference", "取件预约号", "Pickup booking"),
+        ("pickup_window_start", "上门取件时间", "Pickup from"),
+        ("accepted", "验收接收件数", "Units accepted"),
+        ("rejected", "验收拒收件数", "Units rejected"),
     ):
-        if data.get(key):
+        if data.get(key) or (key == "rejected" and "accepted" in data):
             value = pick(data[key], language) if data.get("rule") else data[key]  # system texts are "zh / en"
+            if key == "pickup_window_start":
+                value = f"{_when(value)} – {_when(data.get('pickup_window_end'))[-5:]}"
             parts.append(f"{en if language == 'en' else zh}: {value}")
     return "\n".join(parts)
 
@@ -131,3 +138,51 @@ def case_staff_alert(payload: dict) -> bool:
                 key=f"case-event-{event.id}-staff-{email}",
             )  # fmt: skip
     return bool(recipients)
+
+
+# --- carrier adapters (logistics.adapters): called after the change commits -----------------------
+
+
+@register("case.pickup_book")
+def case_pickup_book(payload: dict) -> bool:
+    """Ask the carrier's adapter to book the pickup the customer chose. The manual adapter answers
+    None: the pickup waits in the staff queue (logistics.selectors.pickups_to_book) until someone
+    enters the booking reference. An adapter that books records its answer through the same service."""
+    from returndesk.logistics.adapters import PickupRequest, adapter_for
+    from returndesk.logistics.models import ReturnShipment, ShipmentState
+
+    from .models import Case
+    from .services.goods import case_record_pickup_booking
+
+    shipment = ReturnShipment.objects.filter(id=payload["shipment_id"]).first()
+    if shipment is None or shipment.state != ShipmentState.PICKUP_REQUESTED:
+        return True  # cancelled or booked by hand meanwhile: nothing to do
+    case = Case.objects.get(id=payload["case_id"])
+    booking = adapter_for(shipment.carrier).book_pickup(
+        PickupRequest(
+            reference=case.number, carrier=shipment.carrier, window_start=shipment.pickup_window_start,
+            window_end=shipment.pickup_window_end, address=shipment.sender_address,
+            contact_name=shipment.sender_name, contact_phone=shipment.sender_phone,
+            ship_to_address=shipment.ship_to_address, ship_to_name=shipment.ship_to_name,
+            ship_to_phone=shipment.ship_to_phone,
+        )
+    )  # fmt: skip
+    if booking is not None:
+        case_record_pickup_booking(
+            case=case,
+            actor=None,
+            booking_reference=booking.reference,
+            tracking_number=booking.tracking_number,
+        )
+    return True
+
+
+@register("case.pickup_cancel")
+def case_pickup_cancel(payload: dict) -> bool:
+    """The case was cancelled or expired: tell the carrier the booked pickup is off."""
+    from returndesk.logistics.adapters import adapter_for
+    from returndesk.logistics.models import ReturnShipment
+
+    shipment = ReturnShipment.objects.get(id=payload["shipment_id"])
+    adapter_for(shipment.carrier).cancel_pickup(booking_reference=shipment.booking_reference)
+    return True

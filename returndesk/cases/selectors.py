@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,11 +12,11 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from returndesk.accounts.roles import EXTERNAL_ROLES, STAFF_ROLES, Role
+from returndesk.logistics.carriers import normalise_tracking
 from returndesk.policies.decisions import Decision
 from returndesk.sla.selectors import CaseSlaView, case_ids_in_sla_state, case_sla_view
 
 from . import errors
-from .carriers import normalise_tracking
 from .models import Attachment, Case, CaseEvent, CaseLine, CaseType, Status
 from .services.creation import parse_request
 from .services.transitions import check_allowed, guard_failures
@@ -105,6 +106,9 @@ EVENT_LABELS = {
     "refund_deadline_alarm": "法定退款期限将至 / Legal refund deadline near",
     "evidence_waived": "免除上传凭证 / Evidence waived",
     "policy_override": "越过政策限制 / Policy overridden",
+    "pickup_booked": "已预约上门取件 / Pickup booked",
+    "units_disposed": "退货处置 / Units disposed of",
+    "extra_resolved": "多收/非申请货品已处理 / Extra item resolved",
 }
 
 
@@ -348,3 +352,33 @@ def attachment_get(*, user, case_id, attachment_id) -> Attachment:
     if attachment is None:
         raise errors.attachment_not_found()
     return attachment
+
+
+# --- receipt: find the case of a parcel ----------------------------------------------------------
+
+CASE_NUMBER = re.compile(r"^RT-\d{8}-\d{5}$")
+SCAN_LIMIT = 10
+
+
+def case_find_for_receipt(*, user, code: str) -> list[Case]:
+    """Seed S2 仓库确认实际退货入库数量: the cases a typed or scanned code names — a case number
+    (the QR code of the return label carries it) or a tracking number of the return (as entered by
+    the customer, or the one a pickup booking assigned). Staff and integrations only; newest first,
+    at most SCAN_LIMIT (one parcel may carry the goods of several cases of one customer)."""
+    from returndesk.logistics.models import ReturnShipment
+
+    if user is None or (user.role not in STAFF_ROLES and user.role != Role.SYSTEM):
+        raise errors.role_forbidden("receipt_lookup")
+    text = (code or "").strip().upper()
+    if not text:
+        return []
+    qs = case_visible_to(user).prefetch_related(case_lines_prefetch())
+    if CASE_NUMBER.match(text):
+        return list(qs.filter(number=text)[:SCAN_LIMIT])
+    number = normalise_tracking(text)
+    shipped = ReturnShipment.objects.filter(Q(tracking_number=number) | Q(booking_reference=text)).values(
+        "case_id"
+    )
+    return list(
+        qs.filter(Q(return_tracking_number=number) | Q(id__in=shipped)).order_by("-created_at")[:SCAN_LIMIT]
+    )

@@ -145,11 +145,19 @@ def _evidence_present(case, settings) -> GuardResult:
 
 
 def _goods_received(case, settings) -> GuardResult:
-    if case.type == T.RETURN_REFUND and not any(
-        (line.quantity_received or 0) > 0 for line in case.lines.all()
-    ):
+    """A return is refunded for goods that arrived and passed inspection (seed S9 step 6 → 7)."""
+    if case.type != T.RETURN_REFUND:
+        return OK
+    lines = list(case.lines.all())
+    if not any((line.quantity_received or 0) > 0 for line in lines):
         return GuardResult(
             False, "仓库未收到任何退货,不能退款", "No returned goods were received; nothing to refund"
+        )
+    if all(line.quantity_accepted == 0 for line in lines):
+        return GuardResult(
+            False,
+            "验收未接收任何退货(全部拒收),不能退款",
+            "Inspection accepted none of the returned goods; nothing to refund",
         )
     return OK
 
@@ -197,7 +205,9 @@ EVIDENCE_PRESENT = Guard(
     "质量问题须有照片或视频(可由客服免除) / Quality claims need photos or video (staff may waive)",
 )
 GOODS_RECEIVED = Guard(
-    "goods_received", _goods_received, "仓库须已收到退货 / The warehouse must have received goods"
+    "goods_received",
+    _goods_received,
+    "仓库须已收到并验收接收退货 / The warehouse must have received and accepted goods",
 )
 NOT_REFUNDED = Guard("not_refunded", _not_refunded, "未退款 / Not yet refunded")
 
@@ -211,6 +221,23 @@ OPINION = Input("opinion", "审批意见", "opinion")
 CARRIER = Input("carrier", "承运商", "carrier")
 TRACKING = Input("tracking_number", "运单号", "tracking number")
 RECEIVED_QTY = Input("received", "实收数量", "quantities received")
+# Return logistics (logistics app), chosen by the customer when confirming the solution.
+RETURN_INPUTS = (
+    Input("return_method", "退货方式", "return method", required=False),
+    Input("pickup_window_start", "取件开始时间", "pickup from", required=False),
+    Input("pickup_window_end", "取件结束时间", "pickup until", required=False),
+    Input("pickup_address", "取件地址", "pickup address", required=False),
+    Input("pickup_contact", "联系人", "contact", required=False),
+    Input("pickup_phone", "联系电话", "contact phone", required=False),
+    Input("carrier", "承运商", "carrier", required=False),
+)
+# Receipt and inspection (inspection app).
+RECEIPT_INPUTS = (
+    Input("serial_numbers", "实收序列号", "serial numbers received", required=False),
+    Input("extras", "多收/非申请货品", "extra items received", required=False),
+    Input("warehouse", "收货仓库", "receiving warehouse", required=False),
+)
+UNITS = Input("units", "逐件验收结果", "inspection of each unit")
 REFERENCE = Input("reference", "冲账凭证号", "credit note / journal number")
 
 # --- the table ------------------------------------------------------------------------------
@@ -227,7 +254,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "confirm_solution", frozenset({S.AWAITING_CUSTOMER}), S.AWAITING_RETURN, CUSTOMER_SIDE, GOODS_TYPES,
-        "确认方案", "Confirm the solution", (NOTE,),
+        "确认方案", "Confirm the solution", (*RETURN_INPUTS, NOTE),
     ),
     Transition(
         "decline_solution", frozenset({S.AWAITING_CUSTOMER}), S.SUBMITTED, CUSTOMER_SIDE, GOODS_TYPES,
@@ -239,10 +266,15 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "receive", frozenset({S.AWAITING_RETURN, S.IN_TRANSIT}), S.RECEIVED, frozenset({R.WAREHOUSE}), GOODS_TYPES,
-        "确认实际入库数量", "Confirm quantities received", (RECEIVED_QTY, NOTE), customer_facing=False,
+        "确认实际入库数量", "Confirm quantities received", (RECEIVED_QTY, *RECEIPT_INPUTS, NOTE),
+        customer_facing=False,
     ),
     Transition(
-        "confirm_cause", frozenset({S.RECEIVED}), S.CAUSE_CONFIRMED, frozenset({R.QC}), GOODS_TYPES,
+        "inspect", frozenset({S.RECEIVED}), S.GOODS_INSPECTED, frozenset({R.WAREHOUSE, R.QC}), GOODS_TYPES,
+        "验收退货", "Inspect the returned goods", (UNITS, NOTE), customer_facing=False,
+    ),
+    Transition(
+        "confirm_cause", frozenset({S.GOODS_INSPECTED}), S.CAUSE_CONFIRMED, frozenset({R.QC}), GOODS_TYPES,
         "确认原因与责任", "Confirm cause and responsibility",
         (
             Input("is_our_product", "是否本厂产品", "our product"),
@@ -250,32 +282,33 @@ TRANSITIONS: tuple[Transition, ...] = (
             Input("responsible_department", "责任部门", "responsible department"),
             Input("handling", "处理意见", "handling"),
             Input("responsible_person", "责任人", "responsible person", required=False),
+            Input("batch_lot", "批次/批号", "batch / lot", required=False),
             Input("description", "原因分析", "analysis", required=False),
         ),
         customer_facing=False,
     ),
     Transition(
-        "gm_approve", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.APPROVED}), S.GM_APPROVED, frozenset({R.GM}),
+        "gm_approve", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.APPROVED}), S.GM_APPROVED, frozenset({R.GM}),
         frozenset({T.RETURN_REFUND, T.REFUND_ONLY, T.EXCHANGE, T.REPAIR}),
         "总经理审批通过", "General manager approves", (OPINION,), (GM_NEEDED,), customer_facing=False,
     ),
     Transition(
-        "gm_reject", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.APPROVED}), S.REJECTED,
+        "gm_reject", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.APPROVED}), S.REJECTED,
         frozenset({R.GM, R.SUPERVISOR}), frozenset({T.RETURN_REFUND, T.REFUND_ONLY, T.EXCHANGE, T.REPAIR}),
         "审批驳回", "Reject after review", (REASON, ALTERNATIVE),
     ),
     Transition(
-        "refund", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.GM_APPROVED, S.APPROVED}), S.REFUNDED,
+        "refund", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED, S.APPROVED}), S.REFUNDED,
         frozenset({R.FINANCE}), frozenset({T.RETURN_REFUND, T.REFUND_ONLY}),
         "退款并冲账", "Refund and reverse the sale", (REFERENCE, NOTE), (CAUSE_DONE, GM_DONE, GOODS_RECEIVED),
     ),
     Transition(
-        "ship_replacement", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.GM_APPROVED}), S.REPLACEMENT_SHIPPED,
+        "ship_replacement", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED}), S.REPLACEMENT_SHIPPED,
         frozenset({R.WAREHOUSE}), frozenset({T.EXCHANGE}),
         "发出换货", "Ship the replacement", (CARRIER, TRACKING), (CAUSE_DONE, GM_DONE),
     ),
     Transition(
-        "start_repair", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.GM_APPROVED}), S.REPAIRING,
+        "start_repair", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED}), S.REPAIRING,
         frozenset({R.QC}), frozenset({T.REPAIR}),
         "开始维修", "Start the repair", (NOTE,), (CAUSE_DONE, GM_DONE),
     ),

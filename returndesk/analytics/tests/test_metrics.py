@@ -172,7 +172,8 @@ def test_given_march_when_cycle_times_are_read_then_median_p90_and_mean_per_stag
         "awaiting_customer": (2, D("0.50"), D("0.50"), D("0.50")),
         "awaiting_return": (2, D("0.50"), D("49.35"), D("24.25")),  # 30 min, 48 h
         "in_transit": (1, D("22.63"), D("22.63"), D("22.50")),  # 22.5 h
-        "received": (2, D("1.00"), D("1.00"), D("1.00")),
+        "received": (2, D("0.50"), D("0.50"), D("0.50")),
+        "goods_inspected": (2, D("0.50"), D("0.50"), D("0.50")),
         "cause_confirmed": (1, D("3.08"), D("3.08"), D("3.00")),  # 3 h
         "refunded": (1, D("1.00"), D("1.00"), D("1.00")),
         "answered": (1, D("1.00"), D("1.00"), D("1.00")),

@@ -20,7 +20,7 @@ from returndesk.analytics.selectors.returns import return_rate_by_product
 from returndesk.cases import services
 from returndesk.cases.models import Case, ReturnReason
 from returndesk.cases.policy import evidence_outstanding
-from returndesk.cases.tests.helpers import add_photo
+from returndesk.cases.tests.helpers import add_photo, inspect_all
 from returndesk.core.errors import DomainError
 from returndesk.orders.models import OrderLine
 from returndesk.orders.tests.factories import make_order
@@ -170,11 +170,15 @@ class Walker:
                 actor=u["warehouse"],
                 received={str(line.id): line.quantity for line in case.lines.all()},
             )
-        elif status == "received" and case.type == "exchange":
+        elif status == "received":
+            inspect_all(case, inspector=u["warehouse"])
+        elif status == "goods_inspected" and case.type == "exchange":
             services.case_ship_replacement(
                 case=case, actor=u["warehouse"], carrier="SF", tracking_number="SF1234567890124"
             )
-        elif status == "received":
+        elif status == "goods_inspected" and self.rng.random() < 0.4:
+            services.case_refund(case=case, actor=u["finance"], reference=f"CN-{self.rng.randint(1, 10**9)}")
+        elif status == "goods_inspected":
             services.case_confirm_cause(
                 case=case, actor=u["qc"], is_our_product=self.rng.random() < 0.7, stage=self.rng.choice(STAGES),
                 responsible_department=self.rng.choice(["生产部", "采购部", "物流部"]), handling="处理",

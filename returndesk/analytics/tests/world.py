@@ -9,13 +9,13 @@ Orders (placed in March unless said; delivered 2026-03-05):
   O4 consumer c1, own shop, placed 04-10 (outside March): P2 ×5
 Cases (opened 2026-03-10):
   K1 c1 return & refund, O1/P1 ×2, Q01 quality: approved 10:30, confirmed 11:00, shipped 11:30,
-     received 03-11 10:00, cause (production, 生产部, ours) 11:00, refunded 14:00 (200.00),
-     closed 15:00; survey 03-20: 4 stars, resolved.
+     received 03-11 10:00, inspected 10:30, cause (production, 生产部, ours) 11:00, refunded
+     14:00 (200.00), closed 15:00; survey 03-20: 4 stars, resolved.
   K2 c2 return & refund, O2/P1 ×1, C01 no-reason, opened 10:00: left submitted.
   K3 c2 refund only, O2/P2 ×1, D03, opened 12:00: rejected 13:30 (lunch break: no working time).
   K4 d1 (entered by sales, distributor notice) return & refund, O3/P1 ×5, Q02, opened 09:00:
-     approved 09:30, confirmed by sales 10:00, received 03-12 10:00, cause (material, 采购部,
-     not ours) 11:00: waits for the general manager.
+     approved 09:30, confirmed by sales 10:00, received 03-12 10:00, inspected 10:30, cause
+     (material, 采购部, not ours) 11:00: waits for the general manager.
   K5 c1 exchange, O1/P3 ×1, Q08, opened 16:00: cancelled by the customer 16:10.
   K6 c2 consultation, opened 09:00: answered 03-16 10:00 (31 working hours: first response
      late), closed 11:00; follow-up call 03-20: 2 stars, not resolved.
@@ -33,9 +33,9 @@ from returndesk.accounts.models import User
 from returndesk.accounts.roles import Role
 from returndesk.cases import services
 from returndesk.cases.models import Case
-from returndesk.cases.tests.helpers import add_photo
+from returndesk.cases.tests.helpers import add_photo, inspect_all
 from returndesk.catalog.models import CustomerType
-from returndesk.catalog.tests.factories import make_category, make_customer, make_product
+from returndesk.catalog.tests.factories import make_category, make_customer, make_product, make_warehouse
 from returndesk.orders.models import Channel
 from returndesk.orders.tests.factories import make_order
 
@@ -63,6 +63,7 @@ def _line(order, product):
 
 
 def build() -> World:
+    make_warehouse(is_default=True)  # where returns are sent (logistics)
     laptops = make_category(code="NB", name="笔记本", name_en="Laptops")
     monitors = make_category(code="MON", name="显示器", name_en="Monitors")
     p1 = make_product(sku="P1", name="笔记本一", category=laptops)
@@ -139,6 +140,7 @@ def _walk(u, c, o1, o2, o3, p1, p2, p3) -> dict:
         actor=u["warehouse"],
         received={str(k1.lines.get().id): 2},
     )
+    step(at(3, 11, 10, 30), inspect_all, case=k1, inspector=u["warehouse"])
     step(
         at(3, 11, 11), services.case_confirm_cause, case=k1, actor=u["qc"], is_our_product=True,
         stage="production", responsible_department="生产部", handling="返修",
@@ -183,6 +185,7 @@ def _walk(u, c, o1, o2, o3, p1, p2, p3) -> dict:
         actor=u["warehouse"],
         received={str(k4.lines.get().id): 5},
     )
+    step(at(3, 12, 10, 30), inspect_all, case=k4, inspector=u["warehouse"])
     step(
         at(3, 12, 11), services.case_confirm_cause, case=k4, actor=u["qc"], is_our_product=False,
         stage="material", responsible_department="采购部", handling="退供应商",

@@ -20,6 +20,7 @@ from returndesk.orders.tests.factories import make_order
 from .conftest import api_as, make_user
 from .test_analytics_api import ANALYTICS_MATRIX
 from .test_cases_authorization_matrix import CASE_MATRIX
+from .test_goods_authorization_matrix import GOODS_MATRIX
 
 pytestmark = pytest.mark.django_db
 _numbers = itertools.count(1)
@@ -139,7 +140,7 @@ def test_every_operation_of_the_api_is_in_the_matrix():
         for operation in path_view.operations
     }
 
-    assert operations == set(MATRIX) | set(CASE_MATRIX)
+    assert operations == set(MATRIX) | set(CASE_MATRIX) | set(GOODS_MATRIX)
 
 
 @pytest.mark.parametrize("operation", list(MATRIX))

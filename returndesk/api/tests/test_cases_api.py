@@ -109,7 +109,18 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
         (agent, "approve", {"solution": "self_ship", "note": "请自行寄回"}, "awaiting_customer"),
         (consumer_api, "confirm_solution", {}, "awaiting_return"),
         (consumer_api, "ship_back", {"carrier": "SF", "tracking_number": "SF1234567890123"}, "in_transit"),
-        (staff.api(Role.WAREHOUSE), "receive", {"received": {line_out["id"]: 2}}, "received"),
+        (
+            staff.api(Role.WAREHOUSE),
+            "receive",
+            {"received": {line_out["id"]: 2}, "serial_numbers": {line_out["id"]: ["SN1", "SN2"]}},
+            "received",
+        ),
+        (
+            staff.api(Role.WAREHOUSE),
+            "inspect",
+            lambda: {"units": inspect_all_body(staff, case_id)},
+            "goods_inspected",
+        ),
         (
             staff.api(Role.QC),
             "confirm_cause",
@@ -127,15 +138,16 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
     etags = []
     etag = '"1"'
     for client, action, inputs, status in steps:
+        inputs = inputs() if callable(inputs) else inputs
         response = act(client, case_id, action, inputs, **{"If-Match": etag})
         assert (action, response.status_code, response.json()["status"]) == (action, 200, status)
         etag = response["ETag"]
         etags.append(etag)
 
-    assert etags == ['"2"', '"3"', '"4"', '"5"', '"6"', '"7"', '"8"']
+    assert etags == ['"2"', '"3"', '"4"', '"5"', '"6"', '"7"', '"8"', '"9"']
     final = agent.get(f"/cases/{case_id}")
     body = final.json()
-    assert final["ETag"] == '"8"'
+    assert final["ETag"] == '"9"'
     assert (body["refund_amount"], body["refund_reference"], body["return_tracking_number"]) == (
         "200.00",
         "CN-2026-0001",
@@ -145,9 +157,10 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
     (line_out,) = body["lines"]
     assert (
         line_out["quantity_received"],
+        line_out["quantity_accepted"],
         line_out["hold_state"],
         line_out["refund_amount"],
-    ) == (2, "returned", "200.00")
+    ) == (2, 2, "returned", "200.00")
     assert [a["action"] for a in body["actions"]] == []  # reopen is a supervisor's, and not after a refund
 
     timeline = consumer_api.get(f"/cases/{case_id}/timeline").json()["items"]
@@ -158,18 +171,32 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
         (4, "confirm_solution", "awaiting_customer", "awaiting_return"),
         (5, "ship_back", "awaiting_return", "in_transit"),
         (6, "receive", "in_transit", "received"),
-        (7, "confirm_cause", "received", "cause_confirmed"),
-        (8, "refund", "cause_confirmed", "refunded"),
-        (9, "close", "refunded", "closed"),
+        (7, "inspect", "received", "goods_inspected"),
+        (8, "confirm_cause", "goods_inspected", "cause_confirmed"),
+        (9, "refund", "cause_confirmed", "refunded"),
+        (10, "close", "refunded", "closed"),
     ]
     assert [e["actor_role"] for e in timeline] == [
-        "customer", "customer", "agent", "customer", "customer", "warehouse", "qc", "finance", "agent",
+        "customer", "customer", "agent", "customer", "customer", "warehouse", "warehouse", "qc", "finance", "agent",
     ]  # fmt: skip
     assert timeline[2]["label"] == {"zh": "同意并提供方案", "en": "Approve and offer a solution"}
-    assert timeline[7]["data"] == {"amount": "200.00"}  # reference, lines and notes are staff's
+    assert timeline[6]["data"] == {"accepted": 2, "rejected": 0}  # units, grades and notes are staff's
+    assert timeline[8]["data"] == {"amount": "200.00"}  # reference, lines and notes are staff's
     assert all(e["actor"] is None for e in timeline)
     line.refresh_from_db()
     assert (line.quantity_held, line.quantity_returned) == (0, 2)
+
+
+def inspect_all_body(staff, case_id) -> list[dict]:
+    """What the inspector sends after reading the receipt: every unit grade A, every point of its
+    checklist passed, accepted."""
+    receipt = staff.api(Role.WAREHOUSE).get(f"/cases/{case_id}/receipt").json()
+    return [
+        {"unit": unit["id"], "grade": "A", "outcome": "accepted",
+         "checks": {point["code"]: True for point in line["checklist"]}}
+        for line in receipt["lines"]
+        for unit in line["units"]
+    ]  # fmt: skip
 
 
 # --- ETag and If-Match ----------------------------------------------------------------------

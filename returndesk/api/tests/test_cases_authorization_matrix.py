@@ -18,6 +18,7 @@ from returndesk.cases import services
 from returndesk.cases.models import Case
 from returndesk.catalog.models import Customer, CustomerType
 from returndesk.catalog.tests.factories import make_customer
+from returndesk.inspection.tests.helpers import units_payload
 
 from . import cases_helpers as h
 from .conftest import api_as, make_user
@@ -169,8 +170,12 @@ CASE_MATRIX: dict[str, Row] = {
         "post", action("receive"), allowed("warehouse"), then(fresh(), h.shipped),
         lambda world, case: {"received": {str(line.pk): 1 for line in case.lines.all()}},
     ),
+    "case_action_inspect": Row(
+        "post", action("inspect"), allowed("warehouse", "qc"), then(fresh(), h.received),
+        lambda world, case: {"units": units_payload(case)},
+    ),
     "case_action_confirm_cause": Row(
-        "post", action("confirm_cause"), allowed("qc"), then(fresh(), h.received), static(CAUSE)
+        "post", action("confirm_cause"), allowed("qc"), then(fresh(), h.inspected), static(CAUSE)
     ),
     "case_action_gm_approve": Row(
         "post", action("gm_approve"), allowed("gm"),

@@ -35,7 +35,6 @@ from pydantic import Field, PlainValidator, StrictBool, StrictInt, create_model
 from returndesk.accounts import selectors as account_selectors
 from returndesk.accounts.roles import EXTERNAL_ROLES, STAFF_ROLES, Role
 from returndesk.cases import selectors, services
-from returndesk.cases.carriers import CARRIERS
 from returndesk.cases.models import CaseCause, CaseChannel, CaseType, Priority, ReasonClass
 from returndesk.cases.models import Status as CaseStatus
 from returndesk.cases.policy import OVERRIDE_ROLES
@@ -47,6 +46,8 @@ from returndesk.cases.workflow import REVIEWERS, TRANSITIONS, Transition
 from returndesk.catalog.selectors import customer_visible_to
 from returndesk.core.errors import DomainError
 from returndesk.core.i18n import both
+from returndesk.logistics.carriers import CARRIERS
+from returndesk.logistics.models import ReturnMethod
 from returndesk.orders.selectors import order_lines_for_customer
 from returndesk.sla.selectors import SlaState
 
@@ -55,6 +56,7 @@ from ..errors import problem
 from ..etag import if_match_version, set_etag, stale_as_precondition_failed
 from ..pagination import PageQuery, keyset_page
 from ..schemas import DatetimeIn, InputSchema, LocalDatetime, Money, with_problems
+from .goods_schemas import InspectUnitIn, ReceiptExtraIn
 
 router = Router(tags=["cases"])
 
@@ -136,8 +138,8 @@ class ReasonOut(Schema):
 
 
 class CaseLineOut(Schema):
-    """One line and its quantities per stage: requested, received by the warehouse (null until
-    then), whether the order quantity is held, returned or released, and the amounts."""
+    """One line and its quantities per stage: requested, received by the warehouse and accepted at
+    inspection (null until then), whether the order quantity is held, returned or released, and the amounts."""
 
     id: UUID
     order_line: OrderLineRef
@@ -146,6 +148,7 @@ class CaseLineOut(Schema):
     serial_numbers: list[str]
     quantity_requested: int
     quantity_received: int | None
+    quantity_accepted: int | None
     hold_state: Literal["none", "held", "returned", "released"]
     claimed_amount: Money
     refund_amount: Money | None
@@ -222,6 +225,7 @@ class CauseOut(Schema):
     stage: str
     responsible_department: str
     responsible_person: str
+    batch_lot: str
     handling: str
     description: str
     confirmed_by: UserRef
@@ -504,6 +508,18 @@ INPUT_TYPES: dict[str, Any] = {
     "result": str,
     "findings": str,
     "visit_at": DatetimeIn,
+    # the goods flow (logistics, inspection)
+    "return_method": ReturnMethod,
+    "pickup_window_start": DatetimeIn,
+    "pickup_window_end": DatetimeIn,
+    "pickup_address": Annotated[str, Field(max_length=300)],
+    "pickup_contact": Annotated[str, Field(max_length=100)],
+    "pickup_phone": Annotated[str, Field(max_length=32)],
+    "serial_numbers": dict[UUID, list[Annotated[str, Field(max_length=100)]]],
+    "extras": list[ReceiptExtraIn],
+    "warehouse": Annotated[str, Field(max_length=40)],
+    "units": list[InspectUnitIn],
+    "batch_lot": Annotated[str, Field(max_length=64)],
 }
 # Where one input name means different things in different actions.
 ACTION_INPUT_TYPES: dict[tuple[str, str], Any] = {
@@ -626,6 +642,8 @@ CUSTOMER_EVENT_DATA = frozenset(
     {
         "text", "solution", "carrier", "tracking_number", "amount", "reason", "alternative",
         "answer", "visit_at", "technician", "result", "findings", "name", "kind", "size",
+        "return_method", "return_address", "pickup_window_start", "pickup_window_end", "pickup_address",
+        "booking_reference", "accepted", "rejected",
     }
 )  # fmt: skip
 

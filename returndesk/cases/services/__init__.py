@@ -12,6 +12,7 @@ from .actions import (
     case_finish_repair,
     case_gm_approve,
     case_gm_reject,
+    case_inspect,
     case_overturn_rejection,
     case_receive,
     case_record_inspection,
@@ -28,6 +29,7 @@ from .attachments import attachment_add
 from .automation import case_fire_deadline, case_record_carrier_delivery, case_sla_alert
 from .creation import case_create
 from .feedback import case_followup_call, case_survey_submit
+from .goods import case_dispose_units, case_record_pickup_booking, case_resolve_extra
 from .housekeeping import case_add_note, case_assign, case_set_priority
 from .policy import case_policy_override, case_waive_evidence
 from .transitions import case_transition
@@ -45,19 +47,23 @@ __all__ = [
     "case_confirm_solution",
     "case_create",
     "case_decline_solution",
+    "case_dispose_units",
     "case_finish_repair",
     "case_fire_deadline",
     "case_followup_call",
     "case_gm_approve",
     "case_gm_reject",
+    "case_inspect",
     "case_overturn_rejection",
     "case_policy_override",
     "case_receive",
     "case_record_carrier_delivery",
     "case_record_inspection",
+    "case_record_pickup_booking",
     "case_refund",
     "case_reject",
     "case_reopen",
+    "case_resolve_extra",
     "case_schedule_visit",
     "case_set_priority",
     "case_ship_back",

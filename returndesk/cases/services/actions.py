@@ -14,11 +14,19 @@ def case_approve(*, case, actor, solution: str = "", note: str = "", expected_ve
     )
 
 
-def case_confirm_solution(*, case, actor, note: str = "", expected_version=None):
-    """Seed S9 step 4: the customer confirms the offered solution."""
+def case_confirm_solution(
+    *, case, actor, note: str = "", return_method: str = "", pickup_window_start=None, pickup_window_end=None,
+    pickup_address: str = "", pickup_contact: str = "", pickup_phone: str = "", carrier: str = "",
+    expected_version=None,
+):  # fmt: skip
+    """Seed S9 step 4: the customer confirms the offered solution and chooses how the goods come
+    back (pickup, self-ship, drop-off; default: the method offered). See logistics.services."""
     return case_transition(
-        case=case, actor=actor, action="confirm_solution", expected_version=expected_version, note=note
-    )
+        case=case, actor=actor, action="confirm_solution", expected_version=expected_version, note=note,
+        return_method=return_method, pickup_window_start=pickup_window_start,
+        pickup_window_end=pickup_window_end, pickup_address=pickup_address, pickup_contact=pickup_contact,
+        pickup_phone=pickup_phone, carrier=carrier,
+    )  # fmt: skip
 
 
 def case_decline_solution(*, case, actor, reason: str, expected_version=None):
@@ -36,27 +44,37 @@ def case_ship_back(*, case, actor, carrier: str, tracking_number: str, expected_
     )  # fmt: skip
 
 
-def case_receive(*, case, actor, received: dict, note: str = "", expected_version=None):
-    """Seed S2: the warehouse confirms the quantity actually received per line."""
+def case_receive(
+    *, case, actor, received: dict, serial_numbers: dict | None = None, extras: list | None = None,
+    warehouse: str = "", note: str = "", expected_version=None,
+):  # fmt: skip
+    """Seed S2: the warehouse confirms the quantity actually received per line, the serial numbers
+    scanned per line, and anything over or unexpected (inspection.services.receipt_record)."""
     return case_transition(
-        case=case,
-        actor=actor,
-        action="receive",
-        expected_version=expected_version,
-        received=received,
-        note=note,
+        case=case, actor=actor, action="receive", expected_version=expected_version, received=received,
+        serial_numbers=serial_numbers or {}, extras=extras or [], warehouse=warehouse, note=note,
+    )  # fmt: skip
+
+
+def case_inspect(*, case, actor, units: list, note: str = "", expected_version=None):
+    """Seed S9 step 6 验收: grade, checklist, outcome and photos of every unit received
+    (inspection.services.inspection_record)."""
+    return case_transition(
+        case=case, actor=actor, action="inspect", expected_version=expected_version, units=units, note=note
     )
 
 
 def case_confirm_cause(
     *, case, actor, is_our_product, stage: str, responsible_department: str, handling: str,
-    responsible_person: str = "", description: str = "", expected_version=None,
+    responsible_person: str = "", batch_lot: str = "", description: str = "", expected_version=None,
 ):  # fmt: skip
-    """Seed S2: production confirms whether it is our product, which stage, whose responsibility, how handled."""
+    """Seed S2: production confirms whether it is our product, which stage, whose responsibility,
+    which batch/lot, how handled."""
     return case_transition(
         case=case, actor=actor, action="confirm_cause", expected_version=expected_version,
         is_our_product=is_our_product, stage=stage, responsible_department=responsible_department,
-        handling=handling, responsible_person=responsible_person, description=description,
+        handling=handling, responsible_person=responsible_person, batch_lot=batch_lot,
+        description=description,
     )  # fmt: skip
 
 

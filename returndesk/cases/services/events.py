@@ -15,7 +15,7 @@ CUSTOMER_VISIBLE = frozenset(
     {
         "created", "approve", "confirm_solution", "receive", "refund", "ship_replacement", "finish_repair",
         "answer", "schedule_visit", "record_inspection", "reject", "gm_reject", "uphold_rejection",
-        "overturn_rejection", "cancel", "close", "reopen", "expire", "auto_refund",
+        "overturn_rejection", "cancel", "close", "reopen", "expire", "auto_refund", "inspect", "pickup_booked",
     }
 )  # fmt: skip
 

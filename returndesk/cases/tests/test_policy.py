@@ -28,7 +28,7 @@ from .helpers import (
     confirm_cause,
     event_trail,
     open_case,
-    receive_all,
+    receive_and_inspect,
     refused,
     state_of,
 )
@@ -409,7 +409,7 @@ def test_given_another_customer_s_line_when_previewed_then_refused_like_creation
 def _repaired(case, *, customer_user, agent, warehouse, qc):
     add_photo(case, customer_user)
     approve_and_ship(case, reviewer=agent, customer_actor=customer_user)
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
     services.case_start_repair(case=case, actor=qc)
     services.case_finish_repair(

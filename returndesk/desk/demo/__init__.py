@@ -25,6 +25,7 @@ from returndesk.cases.models import Case, CaseEvent, CaseType
 from returndesk.cases.workflow import statuses_for
 from returndesk.catalog.models import Customer, Product, ProductCategory, Warehouse
 from returndesk.orders.models import Order, OrderLine, Payment
+from returndesk.portal.demo import portal_demo_hints
 
 from .builder import _Builder
 from .data import (
@@ -101,3 +102,4 @@ def _print_sign_ins(say) -> None:
     for sign_in in sign_ins():
         suffix = " (superuser)" if sign_in.role == Role.ADMIN else ""
         say(f"  {sign_in.username:<16} {sign_in.role_label + suffix:<32} {DEMO_PASSWORD}")
+    portal_demo_hints(say)

@@ -19,10 +19,13 @@ from returndesk.catalog.models import (
     Customer,
     CustomerType,
     Product,
+    Warehouse,
 )
 from returndesk.catalog.services import category_create, customer_create, product_create, warehouse_create
 from returndesk.core.money import quantize
 from returndesk.improvements.demo import load_improvement_demo
+from returndesk.inspection import demo as inspection_demo
+from returndesk.logistics import demo as logistics_demo
 from returndesk.orders.models import Channel, OrderLine, PaymentMethod, TaxMode
 from returndesk.orders.pricing import order_amounts
 from returndesk.orders.services import order_create
@@ -86,6 +89,7 @@ class _Builder:
 
     def build(self) -> None:
         self._catalog()
+        self._goods()
         self._customers()
         self._users()
         self._orders()
@@ -112,6 +116,12 @@ class _Builder:
                 sanbao_category=p.sanbao, warranty_months_unit=p.warranty[0],
                 warranty_months_main_parts=p.warranty[1],
             )  # fmt: skip
+
+    def _goods(self) -> None:
+        """Return routes and opening stock (logistics and inspection demo data, issue 5)."""
+        logistics_demo.setup()
+        warehouses = Warehouse.objects.filter(code__in=[row[0] for row in WAREHOUSES])
+        inspection_demo.opening_stock(products=list(self.products.values()), warehouses=warehouses)
 
     def _customers(self) -> None:
         rng = self.rng
@@ -549,7 +559,19 @@ class _Builder:
         return cs.case_approve(case=case, actor=self._reviewer(case), solution=solution, note=note)
 
     def _confirm_solution(self, case, plan):
-        return cs.case_confirm_solution(case=case, actor=self._customer_side(case), note="同意该方案。")
+        case = cs.case_confirm_solution(
+            case=case,
+            actor=self._customer_side(case),
+            note="同意该方案。",
+            **logistics_demo.confirm_inputs(case, self.now),
+        )
+        if case.solution == "pickup":  # customer service books it with SF by phone (manual adapter)
+            cs.case_record_pickup_booking(
+                case=case,
+                actor=self.users["agent2"],
+                booking_reference=logistics_demo.booking_reference(case),
+            )
+        return case
 
     def _decline_solution(self, case, plan):
         return cs.case_decline_solution(
@@ -567,12 +589,28 @@ class _Builder:
 
     def _receive(self, case, plan):
         received = {str(line.id): line.quantity - (1 if plan.short else 0) for line in case.lines.all()}
+        serials = {str(line.id): line.serial_numbers[: received[str(line.id)]] for line in case.lines.all()}
         note = (
             f"实收 {sum(received.values())} 台,比通知数量少 1 台,已通知销售与经销商核对。"
             if plan.short
             else "外箱完好,配件齐全,已入退货暂存区。"
         )
-        return cs.case_receive(case=case, actor=self.users["warehouse"], received=received, note=note)
+        extras = (
+            [{"kind": "unexpected", "description": "随货多出 1 个空包装箱(经销商误装)", "quantity": 1}]
+            if plan.short
+            else []
+        )
+        return cs.case_receive(
+            case=case, actor=self.users["warehouse"], received=received, serial_numbers=serials, extras=extras,
+            note=note,
+        )  # fmt: skip
+
+    def _inspect(self, case, plan):
+        photo = cs.attachment_add(
+            case=case, actor=self.users["warehouse"], content=_demo_png(), original_name="验收照片.png"
+        )
+        units = inspection_demo.inspection_units(case, rng=self.rng, story=plan.story, photo_id=str(photo.id))
+        return cs.case_inspect(case=case, actor=self.users["warehouse"], units=units, note="逐台验收完毕。")
 
     def _confirm_cause(self, case, plan):
         cause = {"water": CUSTOMER_USE_CAUSE, "dropped": DROPPED_CAUSE}.get(plan.story, CAUSES[plan.reason])

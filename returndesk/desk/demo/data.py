@@ -166,17 +166,27 @@ RR_GM = (
     "confirm_solution",
     "ship_back",
     "receive",
+    "inspect",
     "confirm_cause",
     "gm_approve",
     "refund",
     "close",
 )
-RR_DISTRIBUTOR = ("approve", "confirm_solution", "receive", "confirm_cause", "gm_approve", "refund", "close")
-RR_SIMPLE = ("approve", "confirm_solution", "ship_back", "receive", "refund", "close")
+RR_DISTRIBUTOR = (
+    "approve",
+    "confirm_solution",
+    "receive",
+    "inspect",
+    "confirm_cause",
+    "gm_approve",
+    "refund",
+    "close",
+)
+RR_SIMPLE = ("approve", "confirm_solution", "ship_back", "receive", "inspect", "refund", "close")
 RO_SIMPLE = ("approve", "refund", "close")
 RO_GM = ("approve", "gm_approve", "refund", "close")
 EX_GM = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "gm_approve", "ship_replacement",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "ship_replacement",
     "close",
 )  # fmt: skip
 EX_SIMPLE = (
@@ -184,18 +194,19 @@ EX_SIMPLE = (
     "confirm_solution",
     "ship_back",
     "receive",
+    "inspect",
     "confirm_cause",
     "ship_replacement",
     "close",
 )
 RP_GM = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "gm_approve", "start_repair",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "start_repair",
     "finish_repair", "close",
 )  # fmt: skip
 RP_SIMPLE = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "start_repair", "finish_repair", "close",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "start_repair", "finish_repair", "close",
 )  # fmt: skip
-TO_QC = ("approve", "confirm_solution", "ship_back", "receive", "confirm_cause")
+TO_QC = ("approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause")
 APPEAL = ("reject", "appeal")
 
 

@@ -102,7 +102,8 @@ def test_given_the_demo_when_reading_each_timeline_then_the_status_is_the_last_t
     )  # fmt: skip
     assert [(cl.quantity, cl.quantity_received) for cl in headline.lines.all()] == [(10, 9)]
     assert list(headline.events.exclude(to_status="").values_list("type", flat=True)) == [
-        "created", "approve", "confirm_solution", "receive", "confirm_cause", "gm_approve", "refund", "close",
+        "created", "approve", "confirm_solution", "receive", "inspect", "confirm_cause", "gm_approve", "refund",
+        "close",
     ]  # fmt: skip
     refused = Case.objects.filter(rejection_reason="非质量原因,经销商不予退货")
     assert {c.customer.type for c in refused} == {"distributor"}
