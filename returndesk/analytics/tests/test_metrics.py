@@ -175,6 +175,8 @@ def test_given_march_when_cycle_times_are_read_then_median_p90_and_mean_per_stag
         "received": (2, D("0.50"), D("0.50"), D("0.50")),
         "goods_inspected": (2, D("0.50"), D("0.50"), D("0.50")),
         "cause_confirmed": (1, D("3.08"), D("3.08"), D("3.00")),  # 3 h
+        # The simulated gateway answers at once (the clock is frozen): a span of 0 s, in the 1-minute bucket.
+        "refund_pending": (1, D("0.02"), D("0.02"), D("0.00")),
         "refunded": (1, D("1.00"), D("1.00"), D("1.00")),
         "answered": (1, D("1.00"), D("1.00"), D("1.00")),
     }
