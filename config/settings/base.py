@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "returndesk.desk",
     "returndesk.portal",
     "returndesk.api",
+    "returndesk.analytics",
+    "returndesk.improvements",
+    "returndesk.knowledge",
 ]
 
 MIDDLEWARE = [
