@@ -38,9 +38,11 @@ DATABASES = ("sqlite", "postgresql")
 LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 PATHS = {
     "C01": "7-day no-reason return (C01) of one unit: create, approve, confirm, ship back, "
-    "warehouse reads the case, receive, refund, close (8 requests)",
+    "warehouse reads the case, receive, reads the receipt, inspect, refund (the simulated gateway "
+    "answers after the commit), agent reads the case until refunded, close (11+ requests)",
     "Q01": "quality return (Q01) of one unit: create, photo upload, approve, confirm, ship back, "
-    "warehouse reads the case, receive, QC confirms the cause, refund, close (10 requests)",
+    "warehouse reads the case, receive, reads the receipt, inspect, QC confirms the cause, refund, "
+    "agent reads the case until refunded, close (13+ requests)",
 }
 
 
