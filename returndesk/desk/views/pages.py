@@ -88,7 +88,7 @@ def saved_view_save(request):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
-            return redirect(f"{reverse('case_list')}?{_query_string(view.filters)}")
+            return redirect(f"{reverse('case_list')}?{view.query_string}")
     else:
         for error in [*name_form.errors.get("name", []), *filters.non_field_errors()]:
             messages.error(request, error)
