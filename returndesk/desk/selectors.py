@@ -47,8 +47,29 @@ def is_staff(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role in STAFF_ROLES)
 
 
+OPEN = sorted(s.value for s in Status if s not in TERMINAL_STATUSES)
+
+
 def _open() -> Q:
-    return ~Q(status__in=TERMINAL)
+    """Open cases, as a positive list of statuses: a range of the (status, created_at) index."""
+    return Q(status__in=OPEN)
+
+
+def sla_q(state: str, *, now: datetime | None = None) -> Q:
+    """sla.selectors.case_ids_in_sla_state, with the plan chosen per state: breached as a
+    correlated EXISTS on the case's own clock and targets (current review round), so a list
+    ordered by case number stops after a page instead of first collecting every breach of the
+    installation's history; the others as the sla selector's IN, whose subquery is small."""
+    now = now or timezone.now()
+    targets = SlaTarget.objects.filter(clock__case=OuterRef("pk"), round=F("clock__round"))
+    running = Q(state=TargetState.RUNNING)
+    breached = Q(breached_at__isnull=False) | (running & Q(due_at__lt=now))
+    if state == SlaState.BREACHED:  # common, and mostly history (breached_at has no index): per case
+        return Q(Exists(targets.filter(breached)))
+    if state == SlaState.PAUSED:  # targets pause exactly while the case waits on the customer (sla.services)
+        return Q(status__in=sorted(PAUSE_STATUSES)) & Q(Exists(targets.filter(state=TargetState.PAUSED)))
+    # Due soon, on track: running targets not yet due, a range of the partial due-time index.
+    return Q(id__in=case_ids_in_sla_state(state, now=now))
 
 
 # --- department inboxes: where the workflow says a department acts next ---------------------
@@ -86,11 +107,19 @@ def cause_required_q(settings: CaseSettings) -> Q:
     return Q(type__in=sorted(GOODS_TYPES)) & Q(_quality_line_exists())
 
 
+def distributor_q() -> Q:
+    """Cases of distributors, as a subquery of the (few) distributor customers rather than a join,
+    so the database starts from the cases' own indexes."""
+    from returndesk.catalog.models import Customer
+
+    return Q(customer_id__in=Customer.objects.filter(type=CustomerType.DISTRIBUTOR).values("id"))
+
+
 def gm_required_q(settings: CaseSettings) -> Q:
     """workflow.gm_required as a filter: the general manager approves (seed S2/S3)."""
     above = Q(claimed_amount__gt=settings.gm_approval_amount)
     if settings.gm_for_distributor_returns:
-        return above | Q(customer__type=CustomerType.DISTRIBUTOR)
+        return above | distributor_q()
     return above
 
 
@@ -132,9 +161,9 @@ def inbox_q(role: str, settings: CaseSettings | None = None) -> Q | None:
         if transition.action in actions and role in transition.roles:
             q |= _transition_q(transition, settings)
     if role == Role.SALES:
-        q &= Q(customer__type=CustomerType.DISTRIBUTOR)
+        q &= distributor_q()
     elif role == Role.AGENT:
-        q &= ~Q(customer__type=CustomerType.DISTRIBUTOR)
+        q &= ~distributor_q()
     return q
 
 
@@ -194,9 +223,9 @@ def queue_q(user, key: str, *, now: datetime | None = None) -> Q | None:
         if q is None:
             return None
     elif key == "due_soon":
-        q = Q(id__in=case_ids_in_sla_state(SlaState.WARNING, now=now))
+        q = sla_q(SlaState.WARNING, now=now)
     elif key == "breached":
-        q = Q(id__in=case_ids_in_sla_state(SlaState.BREACHED, now=now))
+        q = sla_q(SlaState.BREACHED, now=now)
     elif key == "waiting":
         q = Q(status__in=sorted(PAUSE_STATUSES))
     else:
@@ -254,33 +283,50 @@ CASE_NUMBER = re.compile(r"^RT-\d{8}-\d{3,}$", re.IGNORECASE)
 def search_case_ids(*, user, text: str, limit: int = 200) -> list:
     """Ids of the cases (visible to `user`) that `text` names: a case number, an order number,
     a phone number (the case's contact or the customer's), a return or outbound tracking number,
-    or a serial number (claimed on a line or sold on its order line). Each kind is looked up on
-    its own, with its own index, and at most `limit` ids each; the union is the answer."""
+    or a serial number (claimed on a line or sold on its order line).
+
+    The kinds are tried in turn, each its own lookup, and the first that finds something wins:
+    the indexed ones first (case number, order number, phones, return tracking number), then the
+    ones without an index of their own (outbound tracking number; serial numbers inside the JSON
+    lists of case and order lines), which cost a scan and so run only when nothing else matched."""
     text = (text or "").strip()
     if not text:
         return []
     visible = case_selectors.case_visible_to(user)
     if CASE_NUMBER.match(text):
         return list(visible.filter(number=text.upper()).values_list("id", flat=True)[:1])
-    ids: dict = {}
-
-    def take(qs) -> None:
-        for case_id in qs.order_by().values_list("id", flat=True)[:limit]:
-            ids.setdefault(case_id, None)
-
-    take(case_selectors.case_list(user=user, order_number=text))
     phone = re.sub(r"[\s()-]", "", text)
     phone = phone[3:] if phone.startswith("+86") else phone
-    if re.fullmatch(r"\d{7,15}", phone):
-        take(visible.filter(contact_phone=phone))
-        take(visible.filter(customer__phone=phone))
     tracking = normalise_tracking(text)
-    if re.fullmatch(r"[A-Z0-9]{6,40}", tracking):
-        take(visible.filter(return_tracking_number=tracking))
-        take(visible.filter(outbound_tracking_number=tracking))
-    if len(text) >= 4:
-        take(case_selectors.case_list(user=user, serial_number=text))
-    return list(ids)
+    trackable = bool(re.fullmatch(r"[A-Z0-9]{6,40}", tracking))
+
+    def by_order():
+        lines = CaseLine.objects.filter(order_line__order__number=text)
+        return visible.filter(id__in=list(lines.values_list("case_id", flat=True)[:limit]))
+
+    def by_phone():
+        if not re.fullmatch(r"\d{7,15}", phone):
+            return None
+        contact = list(visible.filter(contact_phone=phone).values_list("id", flat=True)[:limit])
+        return contact + list(visible.filter(customer__phone=phone).values_list("id", flat=True)[:limit])
+
+    lookups = (
+        by_order,
+        by_phone,
+        lambda: visible.filter(return_tracking_number=tracking) if trackable else None,
+        lambda: visible.filter(outbound_tracking_number=tracking) if trackable else None,
+        lambda: case_selectors.case_list(user=user, serial_number=text) if len(text) >= 4 else None,
+    )
+    for lookup in lookups:
+        found = lookup()
+        if found is None:
+            continue
+        ids = (
+            found if isinstance(found, list) else list(found.order_by().values_list("id", flat=True)[:limit])
+        )
+        if ids:
+            return list(dict.fromkeys(ids))
+    return []
 
 
 def _local_day_start(day: date) -> datetime:
@@ -343,12 +389,13 @@ def case_queryset(*, user, filters: CaseFilters) -> QuerySet[Case]:
             if filters.created_to
             else None
         ),
-        sla_state=filters.sla_state or None,
     )
     if filters.created_from:
         cases = cases.filter(number__gte=f"RT-{filters.created_from:%Y%m%d}")
     if filters.created_to:
         cases = cases.filter(number__lt=f"RT-{filters.created_to + timedelta(days=1):%Y%m%d}")
+    if filters.sla_state:
+        cases = cases.filter(sla_q(filters.sla_state))
     if filters.queue:
         q = queue_q(user, filters.queue)
         cases = cases.filter(q) if q is not None else cases.none()

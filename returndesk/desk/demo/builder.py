@@ -89,6 +89,20 @@ class _Builder:
         self._users()
         self._orders()
         self._cases()
+        self._saved_views()
+
+    def _saved_views(self) -> None:
+        """A few saved case-list views, so the desk's list shows how they work."""
+        from returndesk.desk.services import saved_view_save
+
+        for username, name, filters in (
+            ("agent1", "紧急未结", {"priority": "urgent", "queue": "team"}),
+            ("agent1", "质量问题待审核", {"status": "submitted", "reason_class": "quality"}),
+            ("supervisor", "申诉中", {"status": "appealed"}),
+            ("supervisor", "已超时", {"sla_state": "breached", "order": "oldest"}),
+        ):
+            if username in self.users:
+                saved_view_save(actor=self.users[username], name=name, filters=filters)
 
     # --- master data -------------------------------------------------------------------------
 

@@ -71,7 +71,9 @@ def test_given_an_unknown_number_when_scanned_then_nothing_found_and_the_queue_i
     assert [c.number for c in response.context["queue"]] == [in_transit.number]
 
 
-def test_given_the_receiving_page_then_it_has_the_count_form_and_a_camera_upload(client, warehouse, in_transit):
+def test_given_the_receiving_page_then_it_has_the_count_form_and_a_camera_upload(
+    client, warehouse, in_transit
+):
     client.force_login(warehouse)
 
     response = client.get(reverse("receiving_case", args=[in_transit.pk]))
@@ -94,7 +96,12 @@ def test_given_a_short_receipt_when_the_warehouse_confirms_then_it_returns_to_th
 
     response = client.post(
         reverse("case_action", args=[in_transit.pk, "receive"]),
-        {"receive-version": in_transit.version, f"receive-received_{line.id}": 1, "receive-note": "少一台", "next": url},
+        {
+            "receive-version": in_transit.version,
+            f"receive-received_{line.id}": 1,
+            "receive-note": "少一台",
+            "next": url,
+        },
     )
 
     line.refresh_from_db()
@@ -110,7 +117,11 @@ def test_given_an_outside_next_url_when_an_action_succeeds_then_it_is_ignored(cl
 
     response = client.post(
         reverse("case_action", args=[in_transit.pk, "receive"]),
-        {"receive-version": in_transit.version, f"receive-received_{line.id}": 2, "next": "https://evil.example/"},
+        {
+            "receive-version": in_transit.version,
+            f"receive-received_{line.id}": 2,
+            "next": "https://evil.example/",
+        },
     )
 
     assert response.headers["Location"] == reverse("case_detail", args=[in_transit.pk])
@@ -122,7 +133,11 @@ def test_given_an_outside_next_url_when_an_action_succeeds_then_it_is_ignored(cl
 def test_given_quality_goods_received_when_qc_opens_its_pages_then_the_cause_form_is_there(
     client, agent, warehouse, qc, consumer
 ):
-    case = to_received(open_return(actor=agent, customer=consumer, line=order_line(consumer)), agent=agent, warehouse=warehouse)
+    case = to_received(
+        open_return(actor=agent, customer=consumer, line=order_line(consumer)),
+        agent=agent,
+        warehouse=warehouse,
+    )
     client.force_login(qc)
 
     queue = client.get(reverse("qc"))
@@ -168,7 +183,11 @@ def test_given_the_gm_approves_from_the_inbox_with_an_opinion_then_the_case_is_a
 
     response = client.post(
         reverse("case_action", args=[distributor_case.pk, "gm_approve"]),
-        {"gm_approve-version": distributor_case.version, "gm_approve-opinion": "同意退货,生产部整改", "next": reverse("approvals")},
+        {
+            "gm_approve-version": distributor_case.version,
+            "gm_approve-opinion": "同意退货,生产部整改",
+            "next": reverse("approvals"),
+        },
         HTTP_HX_REQUEST="true",
     )
 
@@ -180,7 +199,9 @@ def test_given_the_gm_approves_from_the_inbox_with_an_opinion_then_the_case_is_a
     assert client.get(reverse("approvals")).context["rows"] == []
 
 
-def test_given_the_gm_approves_without_an_opinion_then_refused_and_nothing_changes(client, gm, distributor_case):
+def test_given_the_gm_approves_without_an_opinion_then_refused_and_nothing_changes(
+    client, gm, distributor_case
+):
     client.force_login(gm)
     before = state_of(distributor_case)
 
@@ -216,7 +237,11 @@ def test_given_a_case_ready_for_refund_when_finance_refunds_it_from_the_queue_th
     case.refresh_from_db()
     assert [row["case"].number for row in queue.context["rows"]] == [case.number]
     assert response.headers["Location"] == reverse("finance")
-    assert (case.status, str(case.refund_amount), case.refund_reference) == ("refunded", "199.00", "HC-CN-2026-0042")
+    assert (case.status, str(case.refund_amount), case.refund_reference) == (
+        "refunded",
+        "199.00",
+        "HC-CN-2026-0042",
+    )
 
 
 @pytest.mark.parametrize("page", ["receiving", "qc", "approvals", "finance", "reply_list", "case_list"])
@@ -230,7 +255,9 @@ def test_given_a_customer_when_opening_a_staff_page_then_403(client, customer_us
 
 
 def pdf_text(content: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def test_given_an_approved_distributor_return_when_printing_the_petition_then_it_has_items_evidence_and_trail(
@@ -266,7 +293,16 @@ def test_given_a_case_when_printing_the_request_form_then_it_has_the_seed_s6_fie
 
     text = pdf_text(response.content)
     assert response.status_code == 200
-    for expected in ("Return request form", case.number, "张伟", "Goods to return", "1,999.00", "Handling steps", "☑", "☐"):
+    for expected in (
+        "Return request form",
+        case.number,
+        "张伟",
+        "Goods to return",
+        "1,999.00",
+        "Handling steps",
+        "☑",
+        "☐",
+    ):
         assert expected in text, expected
 
 

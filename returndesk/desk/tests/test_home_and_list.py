@@ -22,7 +22,15 @@ from returndesk.desk.models import SavedView
 from returndesk.desk.selectors import INBOX_ACTIONS, WAITING_ON_OTHERS, CaseFilters
 from returndesk.desk.services import saved_view_delete, saved_view_save
 
-from .conftest import add_photo, make_user, open_return, order_line, to_cause_confirmed, to_in_transit, to_received
+from .conftest import (
+    add_photo,
+    make_user,
+    open_return,
+    order_line,
+    to_cause_confirmed,
+    to_in_transit,
+    to_received,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +41,9 @@ def zoo(agent, supervisor, sales, warehouse, qc, gm, finance, consumer, distribu
     cases = {}
     cases["submitted"] = open_return(actor=agent, customer=consumer, line=order_line(consumer))
     cases["in_transit"] = to_in_transit(
-        open_return(actor=agent, customer=consumer, line=order_line(consumer)), agent=agent, tracking="SF1000000000001"
+        open_return(actor=agent, customer=consumer, line=order_line(consumer)),
+        agent=agent,
+        tracking="SF1000000000001",
     )
     cases["received_quality"] = to_received(
         open_return(actor=agent, customer=consumer, line=order_line(consumer)), agent=agent, warehouse=warehouse,
@@ -76,6 +86,10 @@ def zoo(agent, supervisor, sales, warehouse, qc, gm, finance, consumer, distribu
     services.case_reject(case=appealed, actor=agent, reason="超期", alternative="维修")
     services.case_appeal(case=appealed, actor=customer_user, reason="我有凭证")
     cases["appealed"] = appealed
+    waiting = open_return(actor=agent, customer=consumer, line=order_line(consumer))
+    add_photo(waiting, agent)
+    services.case_approve(case=waiting, actor=agent, solution="pickup")
+    cases["awaiting_customer"] = waiting
     cases["consultation"] = services.case_create(
         actor=agent, customer=consumer, type="consultation", channel="phone", description="怎么升级 BIOS?"
     )
@@ -119,7 +133,9 @@ def test_given_cases_at_every_stage_when_computing_a_department_inbox_then_it_ma
     user = make_user(f"probe-{role}", role)
 
     inbox = set(
-        Case.objects.filter(selectors.inbox_q(role)).exclude(status__in=selectors.TERMINAL).values_list("number", flat=True)
+        Case.objects.filter(selectors.inbox_q(role))
+        .exclude(status__in=selectors.TERMINAL)
+        .values_list("number", flat=True)
     )
 
     assert inbox == _expected_inbox(role, zoo.values())
@@ -149,7 +165,7 @@ def test_given_an_agent_when_opening_home_then_the_role_queues_are_counted(clien
     home = response.context["home"]
     counts = {q.spec.key: q.count for q in home.queues}
     assert response.status_code == 200
-    assert counts == {"mine": 1, "inbox": 3, "team": 0, "due_soon": 0, "breached": 0, "waiting": 0}
+    assert counts == {"mine": 1, "inbox": 3, "team": 0, "due_soon": 0, "breached": 0, "waiting": 1}
     assert [c.number for c in home.primary_cases] == [zoo["submitted"].number]
     assert "我的工单" in response.content.decode()
 
@@ -205,7 +221,10 @@ def test_given_filters_when_listing_then_only_matching_cases_newest_first(client
     assert _numbers(by_status) == [zoo["received_no_quality"].number, zoo["received_quality"].number]
     assert _numbers(by_type) == [zoo["consultation"].number]
     assert _numbers(by_reason) == [zoo["received_no_quality"].number]
-    assert _numbers(by_customer) == [zoo["distributor_submitted"].number, zoo["distributor_cause_confirmed"].number]
+    assert _numbers(by_customer) == [
+        zoo["distributor_submitted"].number,
+        zoo["distributor_cause_confirmed"].number,
+    ]
     assert set(_numbers(by_queue)) == {zoo[k].number for k in ("submitted", "consultation", "rejected")}
 
 
@@ -329,7 +348,9 @@ def test_given_a_customer_when_opening_the_case_list_then_403(client, customer_u
 def test_given_filters_when_saving_a_view_then_it_is_listed_and_reopens_them(client, agent, zoo):
     client.force_login(agent)
 
-    response = client.post(reverse("saved_view_save"), {"name": "已收货", "status": "received", "order": "oldest"})
+    response = client.post(
+        reverse("saved_view_save"), {"name": "已收货", "status": "received", "order": "oldest"}
+    )
 
     view = SavedView.objects.get(owner=agent)
     assert response.status_code == 302
@@ -386,3 +407,46 @@ def test_given_the_view_limit_when_saving_one_more_then_refused_and_nothing_adde
 
     assert refused.value.code == "desk.saved_view_limit"
     assert SavedView.objects.count() == MAX_VIEWS_PER_USER
+
+
+@pytest.mark.parametrize("days", [0, 10])
+@pytest.mark.parametrize("state", ["breached", "warning", "on_track", "paused", "cannot_compute"])
+def test_given_the_zoo_at_several_moments_then_the_desk_sla_filter_equals_the_sla_selector(zoo, state, days):
+    """desk.selectors.sla_q picks a faster plan per state; it must mean what sla.selectors says."""
+    from returndesk.sla.selectors import case_ids_in_sla_state
+
+    moment = timezone.now() + timedelta(days=days)
+
+    desk = set(Case.objects.filter(selectors.sla_q(state, now=moment)).values_list("number", flat=True))
+    sla = set(
+        Case.objects.filter(id__in=case_ids_in_sla_state(state, now=moment)).values_list("number", flat=True)
+    )
+
+    assert desk == sla
+
+
+def test_given_a_non_quality_distributor_return_when_sales_opens_it_then_approval_is_blocked_with_the_reason(
+    client, sales, distributor
+):
+    """Seed S2: 非质量原因由销售通知经销商不予退货 — the policy refuses at review; sales rejects."""
+    case = services.case_create(
+        actor=sales, customer=distributor, type="return_refund", channel="distributor_notice",
+        lines=[{"order_line": order_line(distributor, quantity=10), "quantity": 2, "reason": "C01"}],
+    )  # fmt: skip
+    client.force_login(sales)
+
+    page = client.get(reverse("case_detail", args=[case.pk]))
+    rejected = client.post(
+        reverse("case_action", args=[case.pk, "reject"]),
+        {
+            "reject-version": case.version,
+            "reject-reason": "非质量原因,不予退货",
+            "reject-alternative": "可协助转售",
+        },
+    )
+
+    approve = next(e["item"] for e in page.context["action_forms"] if e["item"].action == "approve")
+    assert approve.enabled is False
+    assert "非质量原因的经销商退货不予受理,请由销售通知经销商" in page.content.decode()
+    assert rejected.status_code == 302
+    assert Case.objects.get(pk=case.pk).status == Status.REJECTED

@@ -20,7 +20,12 @@ def line(consumer):
 
 
 def lines_post(ol, quantity="1", reason="Q01", serials=""):
-    return {"line": str(ol.id), f"qty_{ol.id}": quantity, f"reason_{ol.id}": reason, f"serials_{ol.id}": serials}
+    return {
+        "line": str(ol.id),
+        f"qty_{ol.id}": quantity,
+        f"reason_{ol.id}": reason,
+        f"serials_{ol.id}": serials,
+    }
 
 
 def intake_post(customer, ol=None, **overrides):
@@ -35,7 +40,9 @@ def intake_post(customer, ol=None, **overrides):
 
 
 @pytest.mark.parametrize("text", ["13800000001", "C0001", "zhangwei@example.com", "张伟", "HC2026112000058"])
-def test_given_any_key_when_searching_customers_then_the_customer_is_offered(client, agent, consumer, line, text):
+def test_given_any_key_when_searching_customers_then_the_customer_is_offered(
+    client, agent, consumer, line, text
+):
     client.force_login(agent)
 
     response = client.get(reverse("intake_customers"), {"q": text}, HTTP_HX_REQUEST="true")
@@ -57,7 +64,9 @@ def test_given_an_order_number_when_choosing_its_customer_then_only_that_order_i
     assert [row["item"].order_line.order.number for row in response.context["rows"]] == ["HC2026112000058"]
 
 
-def test_given_an_eligible_request_when_previewing_then_the_decision_is_explained(client, agent, consumer, line):
+def test_given_an_eligible_request_when_previewing_then_the_decision_is_explained(
+    client, agent, consumer, line
+):
     client.force_login(agent)
 
     response = client.post(reverse("intake_preview"), intake_post(consumer, line), HTTP_HX_REQUEST="true")
@@ -85,12 +94,16 @@ def test_given_a_line_without_reason_when_previewing_then_the_service_message_is
 ):
     client.force_login(agent)
 
-    response = client.post(reverse("intake_preview"), intake_post(consumer, line, **{f"reason_{line.id}": ""}))
+    response = client.post(
+        reverse("intake_preview"), intake_post(consumer, line, **{f"reason_{line.id}": ""})
+    )
 
     assert response.context["error"] == "第 1 行:请选择退货原因"
 
 
-def test_given_a_valid_request_when_submitted_then_the_case_is_opened_and_shown(client, agent, consumer, line):
+def test_given_a_valid_request_when_submitted_then_the_case_is_opened_and_shown(
+    client, agent, consumer, line
+):
     client.force_login(agent)
 
     response = client.post(reverse("intake"), intake_post(consumer, line))
@@ -98,8 +111,15 @@ def test_given_a_valid_request_when_submitted_then_the_case_is_opened_and_shown(
     case = Case.objects.get()
     assert response.status_code == 302
     assert response.headers["Location"] == reverse("case_detail", args=[case.pk])
-    assert (case.channel, case.type, case.created_by, case.description) == ("phone", "return_refund", agent, "笔记本开不了机")
-    assert [(cl.order_line_id, cl.quantity, cl.reason.code) for cl in case.lines.all()] == [(line.id, 1, "Q01")]
+    assert (case.channel, case.type, case.created_by, case.description) == (
+        "phone",
+        "return_refund",
+        agent,
+        "笔记本开不了机",
+    )
+    assert [(cl.order_line_id, cl.quantity, cl.reason.code) for cl in case.lines.all()] == [
+        (line.id, 1, "Q01")
+    ]
     assert case.policy_decision["eligible"] is True
 
 
@@ -116,7 +136,9 @@ def test_given_more_than_returnable_when_submitted_then_409_with_the_reason_and_
     assert state_of(order_lines=[line]) == before
 
 
-def test_given_a_quantity_that_is_not_a_number_when_submitted_then_the_line_says_so(client, agent, consumer, line):
+def test_given_a_quantity_that_is_not_a_number_when_submitted_then_the_line_says_so(
+    client, agent, consumer, line
+):
     client.force_login(agent)
 
     response = client.post(reverse("intake"), intake_post(consumer, line, **{f"qty_{line.id}": "two"}))

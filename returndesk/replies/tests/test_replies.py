@@ -33,7 +33,9 @@ def test_given_a_fresh_database_then_the_seed_scripts_are_loaded_for_every_stage
     assert {stage for stage, _title in rows} == {
         "greeting", "ask_reason", "explain_process", "respect_view", "confirm_progress", "thanks",
     }  # fmt: skip
-    assert ReplyTemplate.objects.get(title="询问退货原因").body.startswith("在进行退货之前,我们首要了解您退货的原因")
+    assert ReplyTemplate.objects.get(title="询问退货原因").body.startswith(
+        "在进行退货之前,我们首要了解您退货的原因"
+    )
 
 
 def test_given_values_when_filling_then_known_variables_are_replaced_and_missing_ones_stay_visible():
@@ -48,9 +50,14 @@ def test_given_values_when_filling_then_known_variables_are_replaced_and_missing
 def test_given_english_when_rendering_then_the_english_text_is_used():
     template = ReplyTemplate.objects.get(title="工单进度通知")
 
-    text = reply_render(template=template, values={"case_number": "RT-1", "status": "Received"}, language="en")
+    text = reply_render(
+        template=template, values={"case_number": "RT-1", "status": "Received"}, language="en"
+    )
 
-    assert text == "Hello, your after-sales case RT-1 is now 'Received'. We keep following it; contact us at any time if you have a question."
+    assert (
+        text
+        == "Hello, your after-sales case RT-1 is now 'Received'. We keep following it; contact us at any time if you have a question."
+    )
 
 
 def test_given_a_supervisor_when_creating_a_template_then_it_is_saved_with_its_editor(supervisor):
@@ -88,7 +95,9 @@ def test_given_a_missing_english_text_when_saving_then_refused(supervisor):
 
 def test_given_a_duplicate_title_in_the_stage_when_saving_then_refused(supervisor):
     with pytest.raises(DomainError) as refused:
-        reply_template_create(actor=supervisor, stage="thanks", title="致谢", title_en="x", body="x", body_en="x")
+        reply_template_create(
+            actor=supervisor, stage="thanks", title="致谢", title_en="x", body="x", body_en="x"
+        )
 
     assert refused.value.code == "reply.duplicate_title"
 
@@ -151,7 +160,14 @@ def test_given_an_unknown_variable_in_the_page_when_saving_then_the_field_shows_
 def test_given_the_admin_when_saving_a_template_with_a_bad_variable_then_the_form_refuses(client):
     root = User.objects.create_superuser("root", password="x", email="r@example.com", role=Role.ADMIN)
     client.force_login(root)
-    data = {"stage": "thanks", "title": "后台", "title_en": "Admin", "body": "{oops}", "body_en": "x", "sort_order": 0}
+    data = {
+        "stage": "thanks",
+        "title": "后台",
+        "title_en": "Admin",
+        "body": "{oops}",
+        "body_en": "x",
+        "sort_order": 0,
+    }
 
     response = client.post("/admin/replies/replytemplate/add/", data)
 
