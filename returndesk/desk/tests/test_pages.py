@@ -148,7 +148,7 @@ def test_given_customer_when_opening_home_then_only_own_cases_are_listed_without
 def test_given_staff_when_opening_home_then_the_queues_of_the_role_are_shown_in_chinese(
     client, agent, two_customers_with_cases
 ):
-    _alice, alice_case, _bob, bob_case = two_customers_with_cases
+    _alice, _alice_case, _bob, _bob_case = two_customers_with_cases
     client.force_login(agent)
 
     response = client.get("/")
