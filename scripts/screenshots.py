@@ -62,8 +62,9 @@ from returndesk.cases.models import Case, Attachment
 def first(**kw):
     c = Case.objects.filter(**kw).order_by('number').first()
     return str(c.pk) if c else ''
-rich = Case.objects.filter(type='return_refund', attachments__kind='image', events__type='note').exclude(status__in=['closed','cancelled']).order_by('number').first()
-print('detail', str(rich.pk) if rich else first(type='return_refund'))
+rich = (Case.objects.filter(status='submitted', type='return_refund', attachments__kind='image', events__type='note')
+        or Case.objects.filter(status='submitted', type='return_refund', attachments__kind='image')).order_by('number').first()
+print('detail', str(rich.pk) if rich else first(type='return_refund', status='submitted'))
 print('receive', first(status='in_transit'))
 print('qc', first(status='received', lines__reason__reason_class='quality', type='return_refund'))
 print('done', first(status='closed', type='return_refund', customer__type='distributor', gm_approved_at__isnull=False))

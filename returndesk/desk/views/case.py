@@ -22,7 +22,7 @@ from returndesk.accounts.roles import STAFF_ROLES
 from returndesk.cases import selectors as case_selectors
 from returndesk.cases import services
 from returndesk.cases.models import Status
-from returndesk.cases.policy import OVERRIDE_ROLES, open_refusals
+from returndesk.cases.policy import OVERRIDE_ROLES, evidence_outstanding, open_refusals
 from returndesk.cases.services.housekeeping import ASSIGNERS, PRIORITY_SETTERS
 from returndesk.cases.workflow import REVIEWERS, transition_for
 from returndesk.core.errors import DomainError
@@ -63,7 +63,6 @@ def case_context(request, case_id, *, bound: dict | None = None, open_action: st
         )
         action_forms.append({"item": item, "form": form, "open": item.action == open_action})
     staff = detail.staff_view
-    decision = case.policy_decision or {}
     context = {
         "page": page,
         "detail": detail,
@@ -98,10 +97,7 @@ def case_context(request, case_id, *, bound: dict | None = None, open_action: st
             "waive_form": (
                 bound.get("waive") or ReasonForm(initial={"version": case.version}, prefix="waive")
             )
-            if user.role in REVIEWERS
-            and decision.get("evidence_required")
-            and not case.evidence_waiver
-            and case.status == Status.SUBMITTED
+            if user.role in REVIEWERS and case.status == Status.SUBMITTED and evidence_outstanding(case)
             else None,
             "override_form": (
                 bound.get("override") or ReasonForm(initial={"version": case.version}, prefix="override")

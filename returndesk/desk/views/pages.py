@@ -118,7 +118,10 @@ def workflow(request):
     case_type = request.GET.get("type") or ""
     if case_type and case_type not in CaseType.values:
         case_type = ""
-    counts = {item.status.value: item.count for item in overview.statuses} if overview.show_counts else None
+    counts = None
+    if overview.show_counts:  # staff: the figures of the type shown (all types by default)
+        by_status = selectors.status_counts(case_type=case_type)
+        counts = {status.value: by_status.get(status.value, 0) for status in Status}
     english = get_language().startswith("en")
     diagram = workflow_mermaid(case_type or None, counts, english=english)
     title = _("Case process") if not case_type else pick(CaseType(case_type).label)
@@ -134,7 +137,11 @@ def workflow(request):
             "diagram": diagram,
             "case_type": case_type,
             "case_types": [(t.value, t.label) for t in CaseType],
-            "reachable": [s for s in overview.statuses if s.status in reachable],
+            "reachable": [
+                {"status": item.status, "count": counts.get(item.status.value) if counts else None}
+                for item in overview.statuses
+                if item.status in reachable
+            ],
         },
     )
 
