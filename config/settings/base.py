@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "returndesk.policies",
     "returndesk.cases",
     "returndesk.sla",
+    "returndesk.inventory",
+    "returndesk.followups",
     "returndesk.notifications",
     "returndesk.replies",
     "returndesk.desk",

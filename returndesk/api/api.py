@@ -31,7 +31,7 @@ from ninja.renderers import JSONRenderer
 from .auth import DEFAULT_AUTH
 from .errors import install_exception_handlers
 from .openapi import ReturnDeskAPI
-from .v1 import cases, catalog, orders
+from .v1 import cases, catalog, followups, orders
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -55,3 +55,4 @@ install_exception_handlers(api)
 api.add_router("", catalog.router)
 api.add_router("", orders.router)
 api.add_router("", cases.router)
+api.add_router("", followups.router)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from returndesk.accounts.roles import Role
+from returndesk.accounts.roles import STAFF_ROLES, Role
 from returndesk.api.api import api as ninja_api
 from returndesk.catalog.models import Customer
 from returndesk.catalog.tests.factories import make_category, make_customer, make_product
@@ -104,6 +104,8 @@ MATRIX = {
         only(ORDER_WRITERS, 201),
     ),
     "order_bulk": ("post", "/orders/bulk", lambda: {"orders": [_order_body()]}, only(ORDER_WRITERS, 200)),
+    # staff only; the system role of integrations is not staff
+    "followups_due": ("get", "/followups/due", None, only(STAFF_ROLES, 200)),
 }
 DOCS = {"/openapi.json": statuses(200, anonymous=200), "/docs": statuses(200, anonymous=200)}
 

@@ -137,6 +137,7 @@ REJECTION = {"reason": "超出期限", "alternative": "付费维修"}
 SUBMITTED = fresh()
 GOODS_APPROVED = then(fresh(), h.approved)
 REFUND_ONLY_APPROVED = then(fresh("refund_only"), h.approved)
+CLOSED = then(fresh(), h.rejected, _closed)
 
 # operation id (the view function's name): how to call it and who gets what
 CASE_MATRIX: dict[str, Row] = {
@@ -257,6 +258,15 @@ CASE_MATRIX: dict[str, Row] = {
         static({"reason": "总经理特批"}),
     ),
     "case_timeline": Row("get", lambda case: f"/cases/{case.pk}/timeline", table(**SEES_A)),
+    "followup_detail": Row("get", lambda case: f"/cases/{case.pk}/followup", table(**SEES_A), CLOSED),
+    "survey_submit": Row(
+        "post", lambda case: f"/cases/{case.pk}/survey", allowed("customer_of_a", customer_of_b=404), CLOSED,
+        static({"rating": 5, "resolved": True, "comment": "满意"}),
+    ),
+    "followup_call": Row(
+        "post", lambda case: f"/cases/{case.pk}/followup-calls", allowed("agent", "supervisor", "sales"), CLOSED,
+        static({"outcome": "unreachable", "note": "无人接听"}),
+    ),
     "attachment_upload": Row(
         "post", lambda case: f"/cases/{case.pk}/attachments",
         table(**{**WRITES_ON_A, **dict.fromkeys(STAFF_ALL, 201), "customer_of_a": 201}), SUBMITTED, multipart=True,

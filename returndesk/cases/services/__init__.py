@@ -27,6 +27,7 @@ from .actions import (
 from .attachments import attachment_add
 from .automation import case_fire_deadline, case_record_carrier_delivery, case_sla_alert
 from .creation import case_create
+from .feedback import case_followup_call, case_survey_submit
 from .housekeeping import case_add_note, case_assign, case_set_priority
 from .policy import case_policy_override, case_waive_evidence
 from .transitions import case_transition
@@ -46,6 +47,7 @@ __all__ = [
     "case_decline_solution",
     "case_finish_repair",
     "case_fire_deadline",
+    "case_followup_call",
     "case_gm_approve",
     "case_gm_reject",
     "case_overturn_rejection",
@@ -62,6 +64,7 @@ __all__ = [
     "case_ship_replacement",
     "case_sla_alert",
     "case_start_repair",
+    "case_survey_submit",
     "case_transition",
     "case_uphold_rejection",
     "case_waive_evidence",

@@ -18,11 +18,12 @@ from django.utils.dateparse import parse_datetime
 
 from returndesk.accounts.roles import EXTERNAL_ROLES, Role
 from returndesk.core.money import ZERO
+from returndesk.followups.services import followup_schedule
 from returndesk.sla import services as sla_services
 
 from .. import errors
 from ..carriers import CARRIERS, normalise_tracking, tracking_valid
-from ..models import Case, CaseCause, CaseSettings, CaseType, HoldState
+from ..models import Case, CaseCause, CaseSettings, CaseType, HoldState, Status
 from ..workflow import Transition, role_may, transition_for
 from . import quantities
 from .amounts import units_value
@@ -73,6 +74,8 @@ def case_transition(
             case=locked, from_status=from_status, to_status=locked.status, at=timezone.now(),
             actor_role=actor_role(actor),
         )  # fmt: skip
+        if locked.status == Status.CLOSED:  # a follow-up call falls due (回访, seed S8 2.3.3)
+            followup_schedule(case=locked, closed_at=timezone.now())
     _refresh_from(case, locked)
     return locked
 
