@@ -258,15 +258,19 @@ def measure() -> list[tuple[str, float, int]]:
         result = read()  # warm-up
         if hasattr(result, "cases"):
             list(result.cases)
-        times = []
+        times, sql = [], []
         for _ in range(5):
             reset_queries()
             start = time.perf_counter()
             read()
             times.append((time.perf_counter() - start) * 1000)
+            sql.append(sum(float(q["time"]) for q in connection.queries) * 1000)
         queries = len(connection.queries)
-        results.append((label, statistics.median(times), queries))
-        print(f"  {label:<48} {statistics.median(times):8.1f} ms  {queries:3d} queries", file=sys.stderr)
+        results.append((label, statistics.median(times), queries, statistics.median(sql)))
+        print(
+            f"  {label:<48} {statistics.median(times):8.1f} ms  (SQL {statistics.median(sql):7.1f} ms)  {queries:3d} queries",
+            file=sys.stderr,
+        )
     return results
 
 
@@ -292,8 +296,7 @@ def bench(database: str, cases: int) -> list:
     postgres = None
     try:
         if database == "postgresql":
-            postgres = Postgres(tmp / "pg")
-            (tmp / "pg").mkdir()
+            postgres = Postgres(make_tmp())  # its own temp dir: the cluster's user must reach it
             postgres.start({"shared_buffers": "256MB", "work_mem": "16MB"})
             url = postgres.url
         else:
@@ -308,6 +311,7 @@ def bench(database: str, cases: int) -> list:
     finally:
         if postgres is not None:
             postgres.stop()
+            shutil.rmtree(postgres.tmp, ignore_errors=True)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -317,13 +321,12 @@ def main() -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
     figures = {db: bench(db, args.cases) for db in args.databases.split(",")}
-    print(f"\n{args.cases:,} cases; median of 5 runs, ms (queries)")
-    labels = [label for label, _ms, _q in next(iter(figures.values()))]
-    header = "| read | " + " | ".join(figures) + " |"
-    print(header)
+    print(f"\n{args.cases:,} cases; median of 5 runs: total ms / of which SQL ms (queries)")
+    labels = [row[0] for row in next(iter(figures.values()))]
+    print("| read | " + " | ".join(figures) + " |")
     print("|---|" + "---:|" * len(figures))
     for i, label in enumerate(labels):
-        cells = [f"{figures[db][i][1]:.0f} ({figures[db][i][2]})" for db in figures]
+        cells = [f"{figures[db][i][1]:.0f} / {figures[db][i][3]:.0f} ({figures[db][i][2]})" for db in figures]
         print(f"| {label} | " + " | ".join(cells) + " |")
     return 0
 

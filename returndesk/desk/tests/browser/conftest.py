@@ -5,13 +5,44 @@ async-safety check must be told that the ORM calls made beside it are fine."""
 from __future__ import annotations
 
 import os
+from importlib import import_module
 
 import pytest
 from playwright.sync_api import expect
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 # The shared 2-core machine can be slow under load; waiting is not a timing assertion.
 expect.set_options(timeout=30_000)
+
+# The data the migrations load, which a transactional test's flush removes (each loader is
+# idempotent, so a database that still has it is left as it is).
+MIGRATION_LOADERS = (
+    ("returndesk.cases.migrations.0002_default_reasons_settings_append_only_events", "load_reasons"),
+    ("returndesk.policies.migrations.0002_default_rules_immutable_versions", "load_defaults"),
+    ("returndesk.sla.migrations.0002_default_policies_hours_rules", "load"),
+    ("returndesk.notifications.migrations.0003_default_templates", "load"),
+    ("returndesk.replies.migrations.0002_default_reply_templates", "load_defaults"),
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Sync playwright keeps an event loop running in the test thread; the ORM calls the test and
+    its fixtures make beside it are fine. Set only around these tests, so that no other test (or
+    subprocess it starts, like `manage.py check --deploy`) inherits it."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def migration_data(transactional_db):
+    from django.apps import apps
+
+    for module, loader in MIGRATION_LOADERS:
+        getattr(import_module(module), loader)(apps, None)
 
 
 @pytest.fixture(scope="session")

@@ -16,13 +16,13 @@ from returndesk.cases.tests.helpers import tiny_png
 
 from ..conftest import PASSWORD, make_user, order_line
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def people(db):
+def people(migration_data):
     from returndesk.accounts.models import Team
     from returndesk.accounts.roles import Role
     from returndesk.catalog.models import CustomerType
