@@ -50,8 +50,15 @@ def people(migration_data):
     }
 
 
+OUTSIDE: list[str] = []  # any request a page makes to another host (there must be none: no CDN)
+
+
 def sign_in(browser, live_server, username: str, **context_args) -> Page:
     context = browser.new_context(locale="zh-CN", **context_args)
+    context.on(
+        "request",
+        lambda request: None if request.url.startswith(live_server.url) else OUTSIDE.append(request.url),
+    )
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
@@ -178,6 +185,7 @@ def test_consumer_return_by_phone_from_intake_to_closed(browser, live_server, pe
     assert list(case.events.exclude(type__in=["note", "attachment_added"]).values_list("type", flat=True)) == [
         "created", "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "refund", "close",
     ]  # fmt: skip
+    assert OUTSIDE == []
 
 
 def test_distributor_return_through_sales_warehouse_qc_gm_and_finance(browser, live_server, people):
@@ -252,6 +260,12 @@ def test_distributor_return_through_sales_warehouse_qc_gm_and_finance(browser, l
     act(sales, "close")
     expect(status_of(sales)).to_have_text("已关闭")
 
+    # The process diagram is drawn in the browser by the vendored mermaid, with the figures.
+    gm.goto(f"{base}/workflow/?type=return_refund")
+    expect(gm.locator("html")).to_have_attribute("data-diagram-ready", "true")
+    expect(gm.locator("figure.diagram svg")).to_contain_text("已关闭 (1)")
+
     case.refresh_from_db()
     assert (case.status, str(case.refund_amount)) == (Status.CLOSED, "14660.88")
     assert case.events.get(type="gm_approve").actor == people["gm"]
+    assert OUTSIDE == []
