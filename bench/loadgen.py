@@ -14,6 +14,9 @@ each action with If-Match from the ETag of the answer before it:
     POST …/actions/ship_back             customer   SF tracking number
     GET  /cases/{id}                     warehouse  looks the parcel's case up
     POST …/actions/receive               warehouse  every unit received
+    GET  /cases/{id}/receipt             warehouse  the units received and their checklist
+    POST …/actions/inspect               warehouse  every unit grade A, every point passed, accepted,
+                                                    restocked as sellable
     POST …/actions/confirm_cause         qc         only for a quality reason (--reason Q01:
                                                     then the customer also uploads a photo
                                                     before approval: POST /cases/{id}/attachments)
@@ -165,6 +168,14 @@ def lifecycle(client: Client, plan: dict, customer: dict, order_line: str, reaso
     act("ship_back", me, {"carrier": "SF", "tracking_number": f"SF{n % 10**13:013d}"})
     case, etag = client.request("GET", case_path, "/cases/{id}", staff["warehouse"])
     act("receive", staff["warehouse"], {"received": {line["id"]: 1 for line in case["lines"]}})
+    receipt, _etag = client.request("GET", f"{case_path}/receipt", "/cases/{id}/receipt", staff["warehouse"])
+    units = [
+        {"unit": unit["id"], "grade": "A", "outcome": "accepted", "disposition": "restock",
+         "checks": {point["code"]: True for point in line["checklist"]}}
+        for line in receipt["lines"]
+        for unit in line["units"]
+    ]  # fmt: skip
+    act("inspect", staff["warehouse"], {"units": units})
     if quality:
         act(
             "confirm_cause",

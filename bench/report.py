@@ -19,6 +19,8 @@ LIFECYCLE_ORDER = (
     "POST /cases/{id}/actions/ship_back",
     "GET /cases/{id}",
     "POST /cases/{id}/actions/receive",
+    "GET /cases/{id}/receipt",
+    "POST /cases/{id}/actions/inspect",
     "POST /cases/{id}/actions/confirm_cause",
     "POST /cases/{id}/actions/refund",
     "POST /cases/{id}/actions/close",

@@ -32,13 +32,21 @@ def seed(customers: int) -> dict:
 
     from returndesk.accounts.models import User
     from returndesk.accounts.services import api_token_create
-    from returndesk.catalog.services import category_create, customer_create, product_create
+    from returndesk.catalog.services import category_create, customer_create, product_create, warehouse_create
     from returndesk.orders.models import Channel, PaymentMethod
     from returndesk.orders.pricing import order_amounts
     from returndesk.orders.services import order_create
 
     with transaction.atomic():
         category = category_create(actor=None, code="BENCH", name="压测商品", name_en="Benchmark goods")
+        # Returns need a return address (the default warehouse) and are taken into its stock.
+        warehouse_create(
+            actor=None,
+            code="BENCH-WH",
+            name="压测退货仓",
+            return_address="上海市嘉定区压测路 1 号",
+            is_default=True,
+        )
         products = [
             product_create(
                 actor=None,

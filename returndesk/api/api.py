@@ -31,7 +31,19 @@ from ninja.renderers import JSONRenderer
 from .auth import DEFAULT_AUTH
 from .errors import install_exception_handlers
 from .openapi import ReturnDeskAPI
-from .v1 import cases, catalog, followups, orders
+from .v1 import (
+    acceptance,
+    cases,
+    catalog,
+    exchanges,
+    followups,
+    inspection,
+    logistics,
+    orders,
+    refunds,
+    repairs,
+    stock,
+)
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -55,4 +67,11 @@ install_exception_handlers(api)
 api.add_router("", catalog.router)
 api.add_router("", orders.router)
 api.add_router("", cases.router)
+api.add_router("", refunds.router)
+api.add_router("", logistics.router)
+api.add_router("", inspection.router)
+api.add_router("", stock.router)
+api.add_router("", exchanges.router)
+api.add_router("", repairs.router)
+api.add_router("", acceptance.router)
 api.add_router("", followups.router)

@@ -76,6 +76,7 @@ def claim(*, owner: str, key: str, user, method: str, path: str, digest: str):
     for _attempt in range(2):
         try:
             with transaction.atomic():
+                _no_flush_wait()
                 record = IdempotencyRecord.objects.create(
                     owner=owner,
                     key=key,
@@ -104,6 +105,17 @@ def claim(*, owner: str, key: str, user, method: str, path: str, digest: str):
     ).update(started_at=now):
         return record, "claimed"
     return record, "in_progress"
+
+
+def _no_flush_wait() -> None:
+    """PostgreSQL: commit the claim without waiting for its WAL record to reach the disk. Safe:
+    the work's own (synchronous) commit comes later in the same WAL and flushes the claim with
+    it; a crash before that loses the claim and the work together, and the retry runs the work.
+    Saves one disk flush per POST."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def complete(record: IdempotencyRecord, response: HttpResponse) -> None:

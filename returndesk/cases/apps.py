@@ -8,3 +8,4 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import notify  # noqa: F401  registers the outbox handlers of this domain
+        from .services import refunding  # noqa: F401  and the refunds' ("refunds.process")

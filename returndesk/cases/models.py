@@ -53,9 +53,12 @@ class Status(models.TextChoices):
     AWAITING_RETURN = "awaiting_return", "待寄回 / Awaiting return"
     IN_TRANSIT = "in_transit", "退货在途 / Return in transit"
     RECEIVED = "received", "仓库已收货 / Received"
+    GOODS_INSPECTED = "goods_inspected", "退货已验收 / Returned goods inspected"
     CAUSE_CONFIRMED = "cause_confirmed", "生产已确认原因 / Cause confirmed"
     APPROVED = "approved", "已同意退款 / Approved for refund"
     GM_APPROVED = "gm_approved", "总经理已审批 / Approved by general manager"
+    REFUND_PENDING = "refund_pending", "退款中 / Refund in progress"
+    REFUND_FAILED = "refund_failed", "退款失败,待重新退款 / Refund failed, to be retried"
     REFUNDED = "refunded", "已退款冲账 / Refunded and reversed"
     REPLACEMENT_SHIPPED = "replacement_shipped", "换货已发出 / Replacement shipped"
     REPAIRING = "repairing", "维修中 / Repairing"
@@ -63,6 +66,13 @@ class Status(models.TextChoices):
     ANSWERED = "answered", "已答复 / Answered"
     VISIT_SCHEDULED = "visit_scheduled", "已安排验收 / Visit scheduled"
     INSPECTED = "inspected", "已完成验收 / Inspected"
+    # Exchanges and repairs (issue #5; docs/exchanges-repairs.md).
+    REPLACEMENT_RESERVED = "replacement_reserved", "换货已备货 / Replacement reserved"
+    DIFFERENCE_PAID = "difference_paid", "差价已付 / Price difference paid"
+    QUOTE_PENDING = "quote_pending", "待客户确认维修报价 / Awaiting the quote decision"
+    READY_FOR_REPAIR = "ready_for_repair", "待维修 / Ready for repair"
+    QUOTE_DECLINED = "quote_declined", "客户拒绝报价 / Quote declined"
+    RETURNED_UNREPAIRED = "returned_unrepaired", "未维修已寄回 / Returned unrepaired"
     REJECTED = "rejected", "已拒绝 / Rejected"
     APPEALED = "appealed", "申诉中 / Appealed"
     CANCELLED = "cancelled", "已取消 / Cancelled"
@@ -117,7 +127,10 @@ class CaseSettings(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     gm_approval_amount = models.DecimalField(
-        _("general-manager approval above (CNY)"), default=Decimal("5000.00"), **MONEY
+        _("general-manager approval above (CNY)"),
+        default=Decimal("5000.00"),
+        help_text="退款金额(退货退款、仅退款)或申请货值(换货、维修)超过此额须总经理审批",
+        **MONEY,
     )
     gm_for_distributor_returns = models.BooleanField(
         _("general manager approves every distributor return"), default=True
@@ -188,6 +201,8 @@ class Case(BaseModel):
     outbound_carrier = models.CharField(_("outbound carrier"), max_length=40, blank=True)
     outbound_tracking_number = models.CharField(_("outbound tracking number"), max_length=64, blank=True)
     gm_approved_at = models.DateTimeField(_("general manager approved at"), null=True, blank=True)
+    # Set when finance starts the refund (refunds app: the calculation's total, after fees, with
+    # any outbound shipping); refunded_at and the credit note number(s) once it has been paid.
     refund_amount = models.DecimalField(_("refunded"), null=True, blank=True, **MONEY)
     refund_reference = models.CharField(_("credit note / journal no."), max_length=64, blank=True)
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
@@ -266,9 +281,14 @@ class CaseLine(BaseModel):
     description = models.TextField(_("description"), blank=True)
     serial_numbers = models.JSONField(_("serial numbers"), default=list, blank=True)
     quantity_received = models.PositiveIntegerField(_("quantity received"), null=True, blank=True)
+    # Units accepted at inspection (inspection app): what a refund may pay for.
+    quantity_accepted = models.PositiveIntegerField(_("quantity accepted"), null=True, blank=True)
     hold_state = models.CharField(_("quantity hold"), max_length=10, choices=HoldState.choices)
     claimed_amount = models.DecimalField(_("value of claimed goods"), **MONEY)
+    # The goods value of the units refunded, round(R × k / Q), and its tax part (refunds app):
+    # what this case takes of the order line's paid amount, before fees and deductions.
     refund_amount = models.DecimalField(_("refunded"), null=True, blank=True, **MONEY)
+    refund_tax_amount = models.DecimalField(_("tax"), null=True, blank=True, **MONEY)
 
     class Meta:
         verbose_name = _("case line")
@@ -280,6 +300,11 @@ class CaseLine(BaseModel):
             models.CheckConstraint(
                 name="case_line_received_le_quantity",
                 condition=Q(quantity_received__isnull=True) | Q(quantity_received__lte=F("quantity")),
+            ),
+            models.CheckConstraint(
+                name="case_line_accepted_le_received",
+                condition=Q(quantity_accepted__isnull=True)
+                | Q(quantity_received__isnull=False, quantity_accepted__lte=F("quantity_received")),
             ),
         ]
 
@@ -305,6 +330,7 @@ class CaseCause(BaseModel):
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     responsible_department = models.CharField(_("responsible department"), max_length=100)
     responsible_person = models.CharField(_("responsible person"), max_length=100, blank=True)
+    batch_lot = models.CharField(_("batch / lot"), max_length=64, blank=True, db_index=True)
     handling = models.TextField(_("handling"))
     description = models.TextField(_("analysis"), blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -29,10 +29,13 @@ def _when(value) -> str:
 def case_customer_update(payload: dict) -> bool:
     """Tell the customer about a change of their case, in the customer's language and over its
     preferred channel (email by default; SMS falls back to email without a phone number)."""
-    from .models import Case, CaseEvent, Status
+    from .models import CaseEvent, Status
 
-    case = Case.objects.select_related("customer").get(id=payload["case_id"])
-    event = CaseEvent.objects.get(id=payload["event_id"])
+    # The event with its case, customer and the customer's channel preference, in one query.
+    event = CaseEvent.objects.select_related("case__customer__notification_preference").get(
+        id=payload["event_id"], case_id=payload["case_id"]
+    )
+    case = event.case
     customer = case.customer
     language = customer.preferred_language or "zh-hans"
     english = language.startswith("en")
@@ -78,9 +81,24 @@ def _detail(event, language: str) -> str:
         ("amount", "退款金额", "Refund amount"),
         ("tracking_number", "运单号", "Tracking number"),
         ("answer", "答复", "Answer"),
+        # exchanges and repairs (issue #5)
+        ("amount_due", "需补差价(请付款后我们再发货)", "Price difference to pay (we ship once it is paid)"),
+        ("amount_paid", "已收到差价", "Price difference received"),
+        ("credit_amount", "应退还您的差价", "Price difference due back to you"),
+        ("quote_total", "维修报价", "Repair quote"),
+        ("diagnosis", "检测结论", "Diagnosis"),
+        ("return_address", "寄回地址", "Return address"),
+        ("booking_reference", "取件预约号", "Pickup booking"),
+        ("pickup_window_start", "上门取件时间", "Pickup from"),
+        ("accepted", "验收接收件数", "Units accepted"),
+        ("rejected", "验收拒收件数", "Units rejected"),
     ):
-        if data.get(key):
+        if (data.get(key) and data[key] != "0.00") or (
+            key == "rejected" and "accepted" in data
+        ):  # no "difference: 0.00" lines
             value = pick(data[key], language) if data.get("rule") else data[key]  # system texts are "zh / en"
+            if key == "pickup_window_start":
+                value = f"{_when(value)} – {_when(data.get('pickup_window_end'))[-5:]}"
             parts.append(f"{en if language == 'en' else zh}: {value}")
     return "\n".join(parts)
 
@@ -131,3 +149,53 @@ def case_staff_alert(payload: dict) -> bool:
                 key=f"case-event-{event.id}-staff-{email}",
             )  # fmt: skip
     return bool(recipients)
+
+
+# --- carrier adapters (logistics.adapters): called after the change commits -----------------------
+
+
+@register("case.pickup_book")
+def case_pickup_book(payload: dict) -> bool:
+    """Ask the carrier's adapter to book the pickup the customer chose. The manual adapter answers
+    None: the pickup waits in the staff queue (logistics.selectors.pickups_to_book) until someone
+    enters the booking reference. An adapter that books records its answer through the same service."""
+    from returndesk.logistics.adapters import PickupRequest, adapter_for
+    from returndesk.logistics.models import ReturnShipment, ShipmentState
+
+    from .models import Case
+    from .services.goods import case_record_pickup_booking
+
+    shipment = ReturnShipment.objects.filter(id=payload["shipment_id"]).first()
+    if shipment is None or shipment.state != ShipmentState.PICKUP_REQUESTED:
+        return True  # cancelled or booked by hand meanwhile: nothing to do
+    if shipment.pickup_window_start is None or not shipment.carrier:
+        return True  # staff agree the window and carrier with the customer and book by hand
+    case = Case.objects.get(id=payload["case_id"])
+    booking = adapter_for(shipment.carrier).book_pickup(
+        PickupRequest(
+            reference=case.number, carrier=shipment.carrier, window_start=shipment.pickup_window_start,
+            window_end=shipment.pickup_window_end, address=shipment.sender_address,
+            contact_name=shipment.sender_name, contact_phone=shipment.sender_phone,
+            ship_to_address=shipment.ship_to_address, ship_to_name=shipment.ship_to_name,
+            ship_to_phone=shipment.ship_to_phone,
+        )
+    )  # fmt: skip
+    if booking is not None:
+        case_record_pickup_booking(
+            case=case,
+            actor=None,
+            booking_reference=booking.reference,
+            tracking_number=booking.tracking_number,
+        )
+    return True
+
+
+@register("case.pickup_cancel")
+def case_pickup_cancel(payload: dict) -> bool:
+    """The case was cancelled or expired: tell the carrier the booked pickup is off."""
+    from returndesk.logistics.adapters import adapter_for
+    from returndesk.logistics.models import ReturnShipment
+
+    shipment = ReturnShipment.objects.get(id=payload["shipment_id"])
+    adapter_for(shipment.carrier).cancel_pickup(booking_reference=shipment.booking_reference)
+    return True

@@ -18,8 +18,9 @@ from returndesk.policies.decisions import Decision
 from returndesk.policies.engine import evaluate
 from returndesk.policies.rules import Policy
 from returndesk.policies.selectors import LineInput, eligibility_request
+from returndesk.repairs.selectors import covered_repairs_by_serial
 
-from .models import Case, CaseEvent, CaseLine, CaseType
+from .models import Case, CaseType
 from .services.amounts import units_value
 
 SOLUTION_OF_TYPE = {
@@ -31,28 +32,25 @@ SOLUTION_OF_TYPE = {
 # Who may bypass a refusal, with a reason: the service supervisor, sales (seed S2: the
 # distributor relationship) and the general manager. Agents ask a supervisor; customers never.
 OVERRIDE_ROLES = frozenset({Role.SUPERVISOR, Role.SALES, Role.GM})
+# Refusals that leave a paid repair possible (the rule says so): a repair case is still opened,
+# and its diagnosis quotes the repair (cases.services.repair, issue #5).
+PAID_REPAIR_RULES = frozenset({"quality.warranty_expired"})
+
+
+def paid_repair_possible(case_type: str, rule: str) -> bool:
+    return case_type == CaseType.REPAIR and rule in PAID_REPAIR_RULES
 
 
 def prior_repairs(order_line, reason, serials) -> tuple[datetime, ...]:
-    """When earlier repairs of the same fault (same reason) on these serial numbers were finished
-    (三包: two failed repairs within the warranty open exchange or return). For several serials,
-    the history of the unit with the most repairs."""
+    """When earlier free (warranty) repairs of the same fault on these serial numbers were
+    finished, from the repair history (repairs.RepairRecord, one row per unit and repair). The
+    unit is back with the same fault, so each of them failed (三包: after two failed repairs within
+    the warranty the customer may choose exchange or return). For several serials, the history
+    of the unit with the most repairs."""
     if not serials:
         return ()
-    cases_by_serial: dict[str, set] = {serial: set() for serial in serials}
-    earlier = CaseLine.objects.filter(order_line=order_line, reason=reason, case__type=CaseType.REPAIR)
-    for case_id, case_serials in earlier.values_list("case_id", "serial_numbers"):
-        for serial in set(case_serials or ()) & set(serials):
-            cases_by_serial[serial].add(case_id)
-    case_ids = set().union(*cases_by_serial.values())
-    if not case_ids:
-        return ()
-    finished: dict = {}
-    events = CaseEvent.objects.filter(case_id__in=case_ids, type="finish_repair")
-    for case_id, at in events.values_list("case_id", "created_at"):
-        finished.setdefault(case_id, []).append(at)
-    histories = [sorted(t for cid in ids for t in finished.get(cid, ())) for ids in cases_by_serial.values()]
-    return tuple(max(histories, key=len))
+    history = covered_repairs_by_serial(serials=serials, fault_code=reason.code)
+    return tuple(max(history.values(), key=len, default=()))
 
 
 def evaluate_lines(

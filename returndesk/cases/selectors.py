@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,12 +12,12 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from returndesk.accounts.roles import EXTERNAL_ROLES, STAFF_ROLES, Role
+from returndesk.logistics.carriers import normalise_tracking
 from returndesk.policies.decisions import Decision
 from returndesk.sla.selectors import CaseSlaView, case_ids_in_sla_state, case_sla_view
 
 from . import errors
-from .carriers import normalise_tracking
-from .models import Attachment, Case, CaseEvent, CaseLine, CaseType, Status
+from .models import Attachment, Case, CaseCause, CaseEvent, CaseLine, CaseType, Status
 from .services.creation import parse_request
 from .services.transitions import check_allowed, guard_failures
 from .workflow import TRANSITIONS, Input, Transition, transition_for
@@ -36,12 +37,27 @@ def case_visible_to(user) -> QuerySet[Case]:
     return qs.none()
 
 
-def case_get_for_user(*, user, case_id=None, number: str | None = None) -> Case:
+def case_get_for_user(
+    *,
+    user,
+    case_id=None,
+    number: str | None = None,
+    related: Iterable[str] = (),
+    only: Iterable[str] | None = None,
+) -> Case:
+    """One case `user` may see, with its customer, assignee and team, and the `related` objects
+    an answer needs (select_related paths, e.g. "created_by", "cause__confirmed_by"). With
+    `only`, just those columns and just the `related` objects (for a caller that reads nothing
+    else: any other field would be read with a query of its own)."""
     qs = case_visible_to(user)
-    case = qs.filter(id=case_id).first() if case_id else qs.filter(number=number).first()
-    if case is None:  # someone else's case looks exactly like a missing one
-        raise errors.not_found()
-    return case
+    if only is not None:
+        qs = qs.select_related(None).only(*only)
+    if related:  # select_related() without names would follow every non-null foreign key
+        qs = qs.select_related(*related)
+    try:
+        return qs.get(id=case_id) if case_id else qs.get(number=number)
+    except Case.DoesNotExist:  # someone else's case looks exactly like a missing one
+        raise errors.not_found() from None
 
 
 def case_timeline(*, case: Case, user) -> QuerySet[CaseEvent]:
@@ -105,6 +121,12 @@ EVENT_LABELS = {
     "refund_deadline_alarm": "法定退款期限将至 / Legal refund deadline near",
     "evidence_waived": "免除上传凭证 / Evidence waived",
     "policy_override": "越过政策限制 / Policy overridden",
+    "refund_flagged": "退款回调与记录不符,已标记待核查 / Refund callback inconsistent, flagged",
+    "exchange_credit_settled": "换货差价已退还客户 / Exchange difference paid out",
+    "follow_up_opened": "由验收问题开立工单 / Case opened from the findings",
+    "pickup_booked": "已预约上门取件 / Pickup booked",
+    "units_disposed": "退货处置 / Units disposed of",
+    "extra_resolved": "多收/非申请货品已处理 / Extra item resolved",
 }
 
 
@@ -179,9 +201,12 @@ def case_timeline_entries(*, case: Case, user) -> list[TimelineEntry]:
     ]
 
 
-def case_lines_prefetch() -> Prefetch:
-    """A case's lines with their order lines, orders, products and reasons, in one query."""
+def case_lines_prefetch(only: Iterable[str] | None = None) -> Prefetch:
+    """A case's lines with their order lines, orders, products and reasons, in one query (with
+    `only`, just those columns of them)."""
     lines = CaseLine.objects.select_related("order_line__order", "order_line__product", "reason")
+    if only is not None:
+        lines = lines.only(*only)
     return Prefetch("lines", queryset=lines.order_by("created_at", "id"))
 
 
@@ -328,11 +353,27 @@ def case_list(
     return cases
 
 
-def case_get_with_lines(*, user, case_id) -> Case:
+def case_get_with_lines(
+    *, user, case_id, related: Iterable[str] = (), line_fields: Iterable[str] | None = None
+) -> Case:
     """One case as case_get_for_user finds it (NotFound for anyone else's), with its lines loaded
-    as in case_list, so its actions' guards and its answer read them without further queries."""
-    case = case_get_for_user(user=user, case_id=case_id)
-    prefetch_related_objects([case], case_lines_prefetch())
+    as in case_list, so its actions' guards and its answer read them without further queries
+    (`line_fields`: only those columns of the lines and their related rows)."""
+    case = case_get_for_user(user=user, case_id=case_id, related=related)
+    prefetch_related_objects([case], case_lines_prefetch(line_fields))
+    return case
+
+
+def case_load_lines_and_cause(case: Case, *, cause: bool, line_fields: Iterable[str] | None = None) -> Case:
+    """Load (again) the lines of a case read earlier, and with `cause` its production/QC cause
+    and who confirmed it: after a change, what case_get_with_lines(related=("cause__confirmed_by",))
+    would read, without reading the case row again."""
+    prefetch_related_objects([case], case_lines_prefetch(line_fields))
+    if cause:
+        found = list(
+            CaseCause.objects.select_related("confirmed_by").filter(case_id=case.pk)[:1]
+        )  # one at most
+        Case.cause.related.set_cached_value(case, found[0] if found else None)  # None: no cause yet
     return case
 
 
@@ -348,3 +389,85 @@ def attachment_get(*, user, case_id, attachment_id) -> Attachment:
     if attachment is None:
         raise errors.attachment_not_found()
     return attachment
+
+
+# --- receipt: find the case of a parcel ----------------------------------------------------------
+
+CASE_NUMBER = re.compile(r"^RT-\d{8}-\d{5}$")
+SCAN_LIMIT = 10
+
+
+def case_find_for_receipt(*, user, code: str) -> list[Case]:
+    """Seed S2 仓库确认实际退货入库数量: the cases a typed or scanned code names — a case number
+    (the QR code of the return label carries it) or a tracking number of the return (as entered by
+    the customer, or the one a pickup booking assigned). Staff and integrations only; newest first,
+    at most SCAN_LIMIT (one parcel may carry the goods of several cases of one customer)."""
+    from returndesk.logistics.models import ReturnShipment
+
+    if user is None or (user.role not in STAFF_ROLES and user.role != Role.SYSTEM):
+        raise errors.role_forbidden("receipt_lookup")
+    text = (code or "").strip().upper()
+    if not text:
+        return []
+    qs = case_visible_to(user).prefetch_related(case_lines_prefetch())
+    if CASE_NUMBER.match(text):
+        return list(qs.filter(number=text)[:SCAN_LIMIT])
+    number = normalise_tracking(text)
+    shipped = ReturnShipment.objects.filter(Q(tracking_number=number) | Q(booking_reference=text)).values(
+        "case_id"
+    )
+    return list(
+        qs.filter(Q(return_tracking_number=number) | Q(id__in=shipped)).order_by("-created_at")[:SCAN_LIMIT]
+    )
+
+
+# --- refunds ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RefundPromiseView:
+    refund: object  # refunds.models.Refund
+    promise: object  # refunds.promises.Promise: expected earliest / latest arrival
+
+
+@dataclass(frozen=True)
+class CaseRefundOverview:
+    """A case's refund as its customer and staff see it: the calculation per order, each refund
+    with the arrival promised by its route (working days, China's calendar), the credit notes,
+    and the legal deadline (消费者权益保护法 第二十五条: within 7 days of receiving the goods;
+    sla rule refund_deadline, with its alarm)."""
+
+    case: Case
+    calculations: list
+    refunds: list[RefundPromiseView]
+    credit_notes: list
+    legal_deadline: object  # sla.models.CaseDeadline | None
+    expected_by: object  # the latest promised date of the refunds that did not fail, or None
+
+
+def case_refund_overview(*, user, case_id) -> CaseRefundOverview:
+    from returndesk.core.calendar import WorkingCalendar
+    from returndesk.refunds import selectors as refund_selectors
+    from returndesk.refunds.models import CreditNote, RefundSettings
+    from returndesk.refunds.promises import refund_promise
+    from returndesk.sla.models import CaseDeadline
+    from returndesk.sla.rules import RuleCode
+
+    case = case_get_for_user(user=user, case_id=case_id)
+    refunds = refund_selectors.refunds_of_case(case.pk)
+    settings = RefundSettings.current()
+    calendar = WorkingCalendar.load() if refunds else None
+    views = []
+    for refund in refunds:
+        views.append(RefundPromiseView(refund, refund_promise(refund, settings=settings, calendar=calendar)))
+    latest = [v.promise.latest for v in views if v.promise.latest is not None]
+    return CaseRefundOverview(
+        case=case,
+        calculations=refund_selectors.calculations_of_case(case.pk),
+        refunds=views,
+        credit_notes=list(CreditNote.objects.filter(case=case).order_by("number")),
+        legal_deadline=CaseDeadline.objects.filter(case=case, rule=RuleCode.REFUND_DEADLINE)
+        .order_by("-started_at")
+        .first(),
+        expected_by=max(latest) if latest else None,
+    )

@@ -59,3 +59,11 @@ def timeouts_scan_periodic():
 @db_periodic_task(crontab(minute="*"))
 def sla_scan_periodic():
     return sla_scan()
+
+
+@db_periodic_task(crontab(minute="*"))
+def refunds_scan_periodic():
+    """Refunds not sent yet are sent, undecided ones asked about; their cases move on."""
+    from .services.refunding import case_refunds_reconcile
+
+    return case_refunds_reconcile()

@@ -83,12 +83,16 @@ def _quality_lines(case) -> bool:
 
 def gm_required(case, settings: CaseSettings) -> bool:
     """General-manager approval gate (seed S2/S3): every distributor return when configured,
-    and any case whose claimed value is above the configured amount."""
+    and any case whose amount at stake is above the configured amount — the refund it would pay
+    for return-and-refund and refund-only cases (cases.services.refund_basis.refund_at_stake),
+    the value of the claimed goods for exchanges and repairs."""
     from returndesk.catalog.models import CustomerType
+
+    from .services.refund_basis import refund_at_stake
 
     if settings.gm_for_distributor_returns and case.customer.type == CustomerType.DISTRIBUTOR:
         return True
-    return case.claimed_amount > settings.gm_approval_amount
+    return refund_at_stake(case) > settings.gm_approval_amount
 
 
 def cause_required(case, settings: CaseSettings) -> bool:
@@ -145,12 +149,38 @@ def _evidence_present(case, settings) -> GuardResult:
 
 
 def _goods_received(case, settings) -> GuardResult:
-    if case.type == T.RETURN_REFUND and not any(
-        (line.quantity_received or 0) > 0 for line in case.lines.all()
-    ):
+    """A return is refunded for goods that arrived and passed inspection (seed S9 step 6 → 7)."""
+    if case.type != T.RETURN_REFUND:
+        return OK
+    lines = list(case.lines.all())
+    if not any((line.quantity_received or 0) > 0 for line in lines):
         return GuardResult(
             False, "仓库未收到任何退货,不能退款", "No returned goods were received; nothing to refund"
         )
+    if all(line.quantity_accepted == 0 for line in lines):
+        return GuardResult(
+            False,
+            "验收未接收任何退货(全部拒收),不能退款",
+            "Inspection accepted none of the returned goods; nothing to refund",
+        )
+    return OK
+
+
+def _refund_paid(case, settings) -> GuardResult:
+    from returndesk.refunds.selectors import case_refund_state
+
+    state = case_refund_state(case.pk)
+    if state.calculations == 0 or state.pending or state.outstanding != 0:
+        return GuardResult(False, "退款尚未全部完成", "The refund has not been paid in full")
+    return OK
+
+
+def _refund_failed(case, settings) -> GuardResult:
+    from returndesk.refunds.selectors import case_refund_state
+
+    state = case_refund_state(case.pk)
+    if state.pending or not state.failed or state.outstanding <= 0:
+        return GuardResult(False, "没有失败且已结束的退款", "No refund has failed with nothing pending")
     return OK
 
 
@@ -160,6 +190,29 @@ def _not_refunded(case, settings) -> GuardResult:
             False,
             "已退款的工单不能重新打开,请新建工单",
             "A refunded case cannot be reopened; open a new case",
+        )
+    return OK
+
+
+def _difference_due(case, settings) -> GuardResult:
+    from returndesk.exchanges.selectors import exchange_amount_due
+
+    if exchange_amount_due(case=case) is None:
+        return GuardResult(False, "没有待支付的差价", "No price difference is due")
+    return OK
+
+
+def _difference_settled(case, settings) -> GuardResult:
+    """Issue #5: a dearer replacement ships only once the customer has paid the difference
+    (a payment request finance marks paid; never an automatic charge)."""
+    from returndesk.exchanges.selectors import exchange_amount_due
+
+    request = exchange_amount_due(case=case)
+    if request is not None:
+        return GuardResult(
+            False,
+            f"客户须先支付差价 ¥{request.amount}(付款单 {request.number})",
+            f"The customer must first pay the price difference CNY {request.amount} ({request.number})",
         )
     return OK
 
@@ -197,9 +250,21 @@ EVIDENCE_PRESENT = Guard(
     "质量问题须有照片或视频(可由客服免除) / Quality claims need photos or video (staff may waive)",
 )
 GOODS_RECEIVED = Guard(
-    "goods_received", _goods_received, "仓库须已收到退货 / The warehouse must have received goods"
+    "goods_received",
+    _goods_received,
+    "仓库须已收到并验收接收退货 / The warehouse must have received and accepted goods",
 )
 NOT_REFUNDED = Guard("not_refunded", _not_refunded, "未退款 / Not yet refunded")
+REFUND_PAID = Guard("refund_paid", _refund_paid, "各笔退款均已成功 / Every refund of the case has succeeded")
+REFUND_FAILED = Guard(
+    "refund_failed", _refund_failed, "有退款失败且无处理中的退款 / A refund failed and none is pending"
+)
+DIFFERENCE_DUE = Guard("difference_due", _difference_due, "有待支付的换货差价 / A price difference is due")
+DIFFERENCE_SETTLED = Guard(
+    "difference_settled",
+    _difference_settled,
+    "换货差价已付清 / The exchange's price difference is paid",
+)
 
 # --- inputs ---------------------------------------------------------------------------------
 
@@ -211,7 +276,51 @@ OPINION = Input("opinion", "审批意见", "opinion")
 CARRIER = Input("carrier", "承运商", "carrier")
 TRACKING = Input("tracking_number", "运单号", "tracking number")
 RECEIVED_QTY = Input("received", "实收数量", "quantities received")
-REFERENCE = Input("reference", "冲账凭证号", "credit note / journal number")
+# Return logistics (logistics app), chosen by the customer when confirming the solution.
+RETURN_INPUTS = (
+    Input("return_method", "退货方式", "return method", required=False),
+    Input("pickup_window_start", "取件开始时间", "pickup from", required=False),
+    Input("pickup_window_end", "取件结束时间", "pickup until", required=False),
+    Input("pickup_address", "取件地址", "pickup address", required=False),
+    Input("pickup_contact", "联系人", "contact", required=False),
+    Input("pickup_phone", "联系电话", "contact phone", required=False),
+    Input("carrier", "承运商", "carrier", required=False),
+)
+# Receipt and inspection (inspection app).
+RECEIPT_INPUTS = (
+    Input("serial_numbers", "实收序列号", "serial numbers received", required=False),
+    Input("extras", "多收/非申请货品", "extra items received", required=False),
+    Input("warehouse", "收货仓库", "receiving warehouse", required=False),
+)
+UNITS = Input("units", "逐件验收结果", "inspection of each unit")
+ROUTE = Input(
+    "route",
+    "退款方式(原路退回/银行转账/账户余额)",
+    "route (original, bank_transfer, store_credit)",
+    required=False,
+)
+ACCOUNT_NAME = Input("account_name", "收款户名", "payee account name", required=False)
+BANK = Input("bank", "开户行", "payee bank", required=False)
+ACCOUNT_NUMBER = Input("account_number", "收款账号", "payee account number", required=False)
+REFERENCE = Input("reference", "财务凭证号", "finance voucher number", required=False)
+REFUND_TYPES = frozenset({T.RETURN_REFUND, T.REFUND_ONLY})
+# Exchanges, repairs and acceptance findings (issue #5, docs/exchanges-repairs.md).
+REPLACEMENTS = Input(
+    "replacements", "换货商品(默认同款)", "replacement products (default: the same)", required=False
+)
+SHIP_FROM = Input("warehouse", "发货仓库", "shipping warehouse", required=False)
+PAYMENT_REFERENCE = Input("payment_reference", "收款凭证号", "payment reference")
+PAYMENT_METHOD = Input("payment_method", "收款方式", "payment method", required=False)
+REPLACEMENT_SERIALS = Input("replacement_serials", "换货序列号", "replacement serial numbers", required=False)
+DIAGNOSIS = Input("diagnosis", "检测结论", "diagnosis")
+FAULT = Input(
+    "fault", "故障原因代码(默认为申请原因)", "fault reason code (default: the claimed one)", required=False
+)
+EXCLUSION = Input("exclusion", "保修除外情形", "warranty exclusion", required=False)
+PARTS = Input("parts", "配件报价", "parts quoted", required=False)
+LABOUR = Input("labour", "工时费", "labour", required=False)
+OUTCOME = Input("outcome", "维修结论", "repair outcome")
+ISSUES = Input("issues", "问题明细(按订单行)", "issues by order line", required=False)
 
 # --- the table ------------------------------------------------------------------------------
 
@@ -227,7 +336,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "confirm_solution", frozenset({S.AWAITING_CUSTOMER}), S.AWAITING_RETURN, CUSTOMER_SIDE, GOODS_TYPES,
-        "确认方案", "Confirm the solution", (NOTE,),
+        "确认方案", "Confirm the solution", (*RETURN_INPUTS, NOTE),
     ),
     Transition(
         "decline_solution", frozenset({S.AWAITING_CUSTOMER}), S.SUBMITTED, CUSTOMER_SIDE, GOODS_TYPES,
@@ -239,10 +348,15 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "receive", frozenset({S.AWAITING_RETURN, S.IN_TRANSIT}), S.RECEIVED, frozenset({R.WAREHOUSE}), GOODS_TYPES,
-        "确认实际入库数量", "Confirm quantities received", (RECEIVED_QTY, NOTE), customer_facing=False,
+        "确认实际入库数量", "Confirm quantities received", (RECEIVED_QTY, *RECEIPT_INPUTS, NOTE),
+        customer_facing=False,
     ),
     Transition(
-        "confirm_cause", frozenset({S.RECEIVED}), S.CAUSE_CONFIRMED, frozenset({R.QC}), GOODS_TYPES,
+        "inspect", frozenset({S.RECEIVED}), S.GOODS_INSPECTED, frozenset({R.WAREHOUSE, R.QC}), GOODS_TYPES,
+        "验收退货", "Inspect the returned goods", (UNITS, NOTE), customer_facing=False,
+    ),
+    Transition(
+        "confirm_cause", frozenset({S.GOODS_INSPECTED}), S.CAUSE_CONFIRMED, frozenset({R.QC}), GOODS_TYPES,
         "确认原因与责任", "Confirm cause and responsibility",
         (
             Input("is_our_product", "是否本厂产品", "our product"),
@@ -250,40 +364,90 @@ TRANSITIONS: tuple[Transition, ...] = (
             Input("responsible_department", "责任部门", "responsible department"),
             Input("handling", "处理意见", "handling"),
             Input("responsible_person", "责任人", "responsible person", required=False),
+            Input("batch_lot", "批次/批号", "batch / lot", required=False),
             Input("description", "原因分析", "analysis", required=False),
         ),
         customer_facing=False,
     ),
     Transition(
-        "gm_approve", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.APPROVED}), S.GM_APPROVED, frozenset({R.GM}),
+        "gm_approve", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.APPROVED}), S.GM_APPROVED, frozenset({R.GM}),
         frozenset({T.RETURN_REFUND, T.REFUND_ONLY, T.EXCHANGE, T.REPAIR}),
         "总经理审批通过", "General manager approves", (OPINION,), (GM_NEEDED,), customer_facing=False,
     ),
     Transition(
-        "gm_reject", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.APPROVED}), S.REJECTED,
+        "gm_reject", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.APPROVED}), S.REJECTED,
         frozenset({R.GM, R.SUPERVISOR}), frozenset({T.RETURN_REFUND, T.REFUND_ONLY, T.EXCHANGE, T.REPAIR}),
         "审批驳回", "Reject after review", (REASON, ALTERNATIVE),
     ),
+    # Refunds (refunds app): finance starts it; the providers' outcome moves it on (system).
     Transition(
-        "refund", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.GM_APPROVED, S.APPROVED}), S.REFUNDED,
-        frozenset({R.FINANCE}), frozenset({T.RETURN_REFUND, T.REFUND_ONLY}),
-        "退款并冲账", "Refund and reverse the sale", (REFERENCE, NOTE), (CAUSE_DONE, GM_DONE, GOODS_RECEIVED),
+        "refund", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED, S.APPROVED, S.REFUND_FAILED}),
+        S.REFUND_PENDING, frozenset({R.FINANCE}), REFUND_TYPES,
+        "发起退款", "Refund", (ROUTE, ACCOUNT_NAME, BANK, ACCOUNT_NUMBER, REFERENCE, NOTE),
+        (CAUSE_DONE, GM_DONE, GOODS_RECEIVED), customer_facing=False,
     ),
     Transition(
-        "ship_replacement", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.GM_APPROVED}), S.REPLACEMENT_SHIPPED,
+        "refund_complete", frozenset({S.REFUND_PENDING}), S.REFUNDED, frozenset({R.SYSTEM}), REFUND_TYPES,
+        "退款到账并冲账", "Refund paid; sale reversed", (), (REFUND_PAID,),
+    ),
+    Transition(
+        "refund_fail", frozenset({S.REFUND_PENDING}), S.REFUND_FAILED, frozenset({R.SYSTEM}), REFUND_TYPES,
+        "退款失败", "Refund failed", (), (REFUND_FAILED,), customer_facing=False,
+    ),
+    Transition(
+        "ship_replacement", frozenset({S.REPLACEMENT_RESERVED, S.DIFFERENCE_PAID}), S.REPLACEMENT_SHIPPED,
         frozenset({R.WAREHOUSE}), frozenset({T.EXCHANGE}),
-        "发出换货", "Ship the replacement", (CARRIER, TRACKING), (CAUSE_DONE, GM_DONE),
+        "发出换货", "Ship the replacement", (CARRIER, TRACKING, REPLACEMENT_SERIALS),
+        (CAUSE_DONE, GM_DONE, DIFFERENCE_SETTLED),
     ),
     Transition(
-        "start_repair", frozenset({S.RECEIVED, S.CAUSE_CONFIRMED, S.GM_APPROVED}), S.REPAIRING,
+        "start_repair", frozenset({S.READY_FOR_REPAIR}), S.REPAIRING,
         frozenset({R.QC}), frozenset({T.REPAIR}),
         "开始维修", "Start the repair", (NOTE,), (CAUSE_DONE, GM_DONE),
     ),
     Transition(
         "finish_repair", frozenset({S.REPAIRING}), S.REPAIRED, frozenset({R.QC, R.WAREHOUSE}), frozenset({T.REPAIR}),
         "维修完成并寄回", "Finish the repair and ship back",
-        (Input("result", "维修结果", "repair result"), CARRIER, TRACKING),
+        (Input("result", "维修结果", "repair result"), OUTCOME, CARRIER, TRACKING),
     ),
+    # --- exchanges and repairs (issue #5; docs/exchanges-repairs.md) -------------------------
+    Transition(
+        "arrange_exchange",
+        frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED, S.REPLACEMENT_RESERVED}), S.REPLACEMENT_RESERVED,
+        frozenset({R.AGENT, R.SUPERVISOR, R.SALES, R.WAREHOUSE}), frozenset({T.EXCHANGE}),
+        "安排换货并锁定库存", "Arrange the replacement and reserve stock", (REPLACEMENTS, SHIP_FROM, NOTE),
+        (CAUSE_DONE, GM_DONE),
+    ),
+    Transition(
+        "confirm_payment", frozenset({S.REPLACEMENT_RESERVED}), S.DIFFERENCE_PAID, frozenset({R.FINANCE}),
+        frozenset({T.EXCHANGE}), "确认差价已收款", "Confirm the price difference is paid",
+        (PAYMENT_REFERENCE, PAYMENT_METHOD, NOTE), (DIFFERENCE_DUE,),
+    ),
+    Transition(
+        "diagnose", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED}), S.READY_FOR_REPAIR,
+        frozenset({R.QC}), frozenset({T.REPAIR}), "检测确认保修内免费维修", "Diagnose: free repair under warranty",
+        (DIAGNOSIS, FAULT), (CAUSE_DONE, GM_DONE), customer_facing=False,
+    ),
+    Transition(
+        "quote_repair", frozenset({S.GOODS_INSPECTED, S.CAUSE_CONFIRMED, S.GM_APPROVED, S.QUOTE_DECLINED}),
+        S.QUOTE_PENDING, frozenset({R.QC}), frozenset({T.REPAIR}),
+        "检测并出具付费维修报价", "Diagnose and quote a paid repair", (DIAGNOSIS, FAULT, EXCLUSION, PARTS, LABOUR),
+        (CAUSE_DONE, GM_DONE),
+    ),
+    Transition(
+        "accept_quote", frozenset({S.QUOTE_PENDING}), S.READY_FOR_REPAIR, CUSTOMER_SIDE, frozenset({T.REPAIR}),
+        "接受维修报价", "Accept the repair quote", (NOTE,),
+    ),
+    Transition(
+        "decline_quote", frozenset({S.QUOTE_PENDING}), S.QUOTE_DECLINED, CUSTOMER_SIDE, frozenset({T.REPAIR}),
+        "拒绝维修报价", "Decline the repair quote", (REASON,),
+    ),
+    Transition(
+        "return_unrepaired", frozenset({S.QUOTE_DECLINED}), S.RETURNED_UNREPAIRED,
+        frozenset({R.WAREHOUSE, R.QC}), frozenset({T.REPAIR}),
+        "未维修原样寄回", "Ship back unrepaired", (CARRIER, TRACKING, NOTE),
+    ),
+    # --- consultation and delivery acceptance ---------------------------------------------------
     Transition(
         "answer", frozenset({S.SUBMITTED}), S.ANSWERED, frozenset({R.AGENT, R.SUPERVISOR}),
         frozenset({T.CONSULTATION}), "答复咨询", "Answer the question", (Input("answer", "答复内容", "answer"),),
@@ -297,7 +461,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "record_inspection", frozenset({S.VISIT_SCHEDULED}), S.INSPECTED,
         frozenset({R.AGENT, R.SUPERVISOR, R.WAREHOUSE, R.QC}), frozenset({T.ACCEPTANCE}),
         "记录验收结果", "Record the inspection result",
-        (Input("result", "验收结论", "result"), Input("findings", "发现的问题", "findings", required=False)),
+        (Input("result", "验收结论", "result"), ISSUES, Input("findings", "验收说明", "findings", required=False)),
     ),
     Transition(
         "reject", frozenset({S.SUBMITTED}), S.REJECTED, REVIEWERS,
@@ -327,13 +491,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         "超时自动关闭", "Close on timeout", (REASON,),
     ),
     Transition(
-        "auto_refund", frozenset({S.IN_TRANSIT}), S.REFUNDED, frozenset({R.SYSTEM}), frozenset({T.RETURN_REFUND}),
-        "仓库超时未确认收货,自动退款", "Refund automatically: receipt not confirmed in time", (REFERENCE,),
-        (CAUSE_DONE, GM_DONE),
+        "auto_refund", frozenset({S.IN_TRANSIT}), S.REFUND_PENDING, frozenset({R.SYSTEM}),
+        frozenset({T.RETURN_REFUND}), "仓库超时未确认收货,自动退款",
+        "Refund automatically: receipt not confirmed in time", (REFERENCE,), (CAUSE_DONE, GM_DONE),
     ),
     Transition(
         "close",
-        frozenset({S.REFUNDED, S.REPLACEMENT_SHIPPED, S.REPAIRED, S.ANSWERED, S.INSPECTED, S.REJECTED}),
+        frozenset({
+            S.REFUNDED, S.REPLACEMENT_SHIPPED, S.REPAIRED, S.ANSWERED, S.INSPECTED, S.REJECTED,
+            S.RETURNED_UNREPAIRED,
+        }),
         S.CLOSED, frozenset({R.AGENT, R.SUPERVISOR, R.SALES, R.SYSTEM}), ALL_TYPES,
         "关闭工单", "Close the case", (NOTE,),
     ),

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from .config import ConfigCache
 from .errors import DomainError
 
 
@@ -38,7 +39,8 @@ def _package_knows(day: date) -> bool:
 
 class WorkingCalendar:
     """A snapshot of the override tables, so a computation over many days runs no query per day.
-    Build one per request or task with `WorkingCalendar.load()`."""
+    `WorkingCalendar.current()` is the process's cached snapshot, rebuilt when an override or a
+    year changes (core.config); `load()` reads the tables."""
 
     def __init__(self, overrides: dict[date, bool], complete_years: set[int]) -> None:
         self.overrides = overrides
@@ -51,6 +53,11 @@ class WorkingCalendar:
         overrides = dict(CalendarDay.objects.values_list("date", "is_workday"))
         years = set(CalendarYear.objects.filter(complete=True).values_list("year", flat=True))
         return cls(overrides, years)
+
+    @classmethod
+    def current(cls) -> WorkingCalendar:
+        """The calendar as the tables now say, cached per process (read-only: shared)."""
+        return _CURRENT.get()
 
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
@@ -87,3 +94,8 @@ class WorkingCalendar:
 @lru_cache(maxsize=64)
 def _package_year_known(year: int) -> bool:
     return _package_knows(date(year, 6, 1))
+
+
+_CURRENT: ConfigCache[WorkingCalendar] = ConfigCache(
+    "core.calendar", models=["core.CalendarDay", "core.CalendarYear"], load=WorkingCalendar.load
+)

@@ -68,3 +68,19 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"
+
+
+class ConfigVersion(models.Model):
+    """The current version of a cached piece of configuration (core.config): a random token that
+    database triggers on the configuration's tables replace on every insert, update or delete,
+    in the writing transaction. Processes keep their cached copy while the token is unchanged."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    token = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("configuration version")
+        verbose_name_plural = _("configuration versions")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.token}"

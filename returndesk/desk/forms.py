@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from returndesk.cases.carriers import CARRIERS
+from returndesk.logistics.carriers import CARRIERS
 from returndesk.cases.models import CaseCause, CaseChannel, CaseType, Priority, ReasonClass, Status
 from returndesk.cases.services.transitions import REPAIR_SOLUTIONS, RETURN_SOLUTIONS
 from returndesk.cases.workflow import Transition

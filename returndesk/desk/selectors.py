@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from returndesk.accounts.roles import STAFF_ROLES, Role
 from returndesk.cases import selectors as case_selectors
-from returndesk.cases.carriers import normalise_tracking
+from returndesk.logistics.carriers import normalise_tracking
 from returndesk.cases.models import (
     TERMINAL_STATUSES,
     Attachment,

@@ -23,7 +23,7 @@ def _due_on(closed_at: datetime, days: int):
     days are used, which can only make the call earlier, never lost."""
     day = timezone.localtime(closed_at).date()
     try:
-        return WorkingCalendar.load().add_working_days(day, days)
+        return WorkingCalendar.current().add_working_days(day, days)
     except CalendarOutOfRange:
         return day + timedelta(days=days)
 

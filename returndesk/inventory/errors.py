@@ -44,3 +44,67 @@ def release_exceeds(sku: str, wanted: int, allocated: int) -> DomainError:
         "Only {allocated} of {sku} are allocated; cannot release or ship {wanted}",
         sku=sku, wanted=wanted, allocated=allocated,
     )  # fmt: skip
+
+
+def _field(err: DomainError, field: str) -> DomainError:
+    err.fields = {field: (err.zh, err.en)}
+    return err
+
+
+def forbidden() -> DomainError:
+    from returndesk.core.errors import PermissionDenied
+
+    return PermissionDenied(
+        "inventory.forbidden", "只有仓库可以登记库存变动", "Only the warehouse may record stock movements"
+    )
+
+
+def manual_kind(value, options) -> DomainError:
+    return _field(
+        DomainError(
+            "inventory.kind_not_manual", "不能手工登记此类库存变动:{value}",
+            "This kind of movement is not recorded by hand: {value}", value=value, options=options,
+        ),
+        "kind",
+    )  # fmt: skip
+
+
+def side_required(name: str) -> DomainError:
+    return _field(
+        DomainError("inventory.side_required", "请选择库存状态", "Choose the stock condition"), name
+    )
+
+
+def side_not_allowed(name: str) -> DomainError:
+    return _field(
+        DomainError(
+            "inventory.side_not_allowed", "此类变动不填此库存状态", "This kind of movement has no such side"
+        ),
+        name,
+    )
+
+
+def inspection_via_case(name: str) -> DomainError:
+    return _field(
+        DomainError(
+            "inventory.inspection_via_case",
+            "待检验库存只能通过工单的验收与处置变动",
+            "Units awaiting inspection move only through their case's inspection and dispositions",
+        ),
+        name,
+    )
+
+
+def refurbished_path() -> DomainError:
+    return _field(
+        DomainError(
+            "inventory.refurbished_path",
+            "翻新完成须从「待翻新」转入「可售」",
+            "Refurbished units move from refurbish to sellable",
+        ),
+        "kind",
+    )
+
+
+def note_required() -> DomainError:
+    return _field(DomainError("inventory.note_required", "请说明原因", "Say why"), "note")

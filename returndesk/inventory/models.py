@@ -1,7 +1,8 @@
 """Stock per product, warehouse and condition, changed only by stock movements.
 
-A unit of returned goods ends in one condition (可售 sellable, 隔离 quarantine, 翻新 refurbish) or
-leaves stock (scrapped, returned to the supplier, shipped as a replacement). Every change is one
+A unit of returned goods enters stock awaiting inspection (待检验) and ends in one condition (可售
+sellable, 隔离 quarantine, 翻新 refurbish) or leaves stock (scrapped, returned to the supplier,
+sent back to the customer after a rejected inspection, shipped as a replacement). Every change is one
 StockMovement row; StockLevel is the running balance the movements maintain under a row lock, with
 database checks that no balance goes negative and nothing is allocated that is not on hand.
 """
@@ -17,6 +18,8 @@ from returndesk.core.models import BaseModel
 
 
 class Condition(models.TextChoices):
+    # Returned units wait here from receipt until inspection decides their disposition.
+    INSPECTION = "inspection", "待检验 / Awaiting inspection"
     SELLABLE = "sellable", "可售 / Sellable"
     QUARANTINE = "quarantine", "隔离待处理 / Quarantine"
     REFURBISH = "refurbish", "待翻新 / Refurbish"
@@ -31,6 +34,7 @@ class MovementKind(models.TextChoices):
     SCRAP = "scrap", "报废 / Scrapped"
     RETURN_TO_SUPPLIER = "return_to_supplier", "退供应商 / Returned to supplier"
     REPLACEMENT_SHIPMENT = "replacement_shipment", "换货发出 / Replacement shipped"
+    RETURN_TO_CUSTOMER = "return_to_customer", "退回客户 / Sent back to the customer"
 
 
 class StockLevel(BaseModel):

@@ -19,6 +19,7 @@ _OUTBOUND = {
     MovementKind.SCRAP,
     MovementKind.RETURN_TO_SUPPLIER,
     MovementKind.REPLACEMENT_SHIPMENT,
+    MovementKind.RETURN_TO_CUSTOMER,
 }
 
 
@@ -131,3 +132,48 @@ def stock_ship_allocated(
             kind=MovementKind.REPLACEMENT_SHIPMENT, reference=reference, serial_number=serial_number,
             actor=actor,
         )  # fmt: skip
+
+
+# --- manual movements: counts and later handling of stock (warehouse staff, integrations) ------------
+
+STOCK_MOVERS = frozenset({"warehouse", "system"})
+# kind: (source required, target required)
+_MANUAL = {
+    MovementKind.OPENING: (False, True),
+    MovementKind.COUNT_LOSS: (True, False),
+    MovementKind.DISPOSITION: (True, True),
+    MovementKind.REFURBISHED: (True, True),
+    MovementKind.SCRAP: (True, False),
+    MovementKind.RETURN_TO_SUPPLIER: (True, False),
+}
+
+
+def stock_adjust(
+    *, actor, product, warehouse, quantity: int, kind: str, source: str = "", target: str = "", note: str = ""
+) -> StockMovement:
+    """A movement the warehouse records by hand: a stock count (gain or loss), moving units between
+    conditions (quarantine → sellable after review, refurbish → sellable when refurbished), scrapping
+    or returning to the supplier. Units awaiting inspection move only through their case's
+    inspection (its dispositions), and replacement shipments only through an exchange. A note says
+    why. Warehouse staff and integrations (a WMS) only."""
+    if actor is None or not (actor.is_superuser or actor.role in STOCK_MOVERS):
+        raise errors.forbidden()
+    if kind not in _MANUAL:
+        raise errors.manual_kind(kind, [k.value for k in _MANUAL])
+    needs_source, needs_target = _MANUAL[MovementKind(kind)]
+    for name, value, needed in (("source", source, needs_source), ("target", target, needs_target)):
+        if needed and value not in Condition.values:
+            raise errors.side_required(name)
+        if not needed and value:
+            raise errors.side_not_allowed(name)
+        if value == Condition.INSPECTION:
+            raise errors.inspection_via_case(name)
+    if kind == MovementKind.REFURBISHED and (source, target) != (Condition.REFURBISH, Condition.SELLABLE):
+        raise errors.refurbished_path()
+    note = (note or "").strip()
+    if not note:
+        raise errors.note_required()
+    return stock_move(
+        product=product, warehouse=warehouse, quantity=quantity, kind=kind, source=source, target=target,
+        reference=f"manual:{actor.username}", note=note[:300], actor=actor,
+    )  # fmt: skip

@@ -49,6 +49,8 @@ EVENT_STAGES = {
     "approve": ("explain_process",),
     "confirm_solution": ("confirm_progress",),
     "receive": ("confirm_progress",),
+    "inspect": ("confirm_progress",),
+    "pickup_booked": ("confirm_progress",),
     "ship_replacement": ("confirm_progress",),
     "finish_repair": ("confirm_progress",),
     "answer": ("confirm_progress",),

@@ -1,10 +1,11 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 
 # SQLite keeps decimals as binary floats: sums are compared rounded to the cent.
 from django.db.models.functions import Round
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from returndesk.core.models import BaseModel
@@ -146,6 +147,9 @@ class Payment(BaseModel):
     amount = models.DecimalField(_("amount"), **MONEY)
     provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # What refunds in progress or done draw on this payment (refunds app, under the payment's row
+    # lock with F() updates); a failed refund gives its part back. Never more than was paid.
+    refunded_amount = models.DecimalField(_("refunded"), default=Decimal("0.00"), **MONEY)
 
     class Meta:
         verbose_name = _("payment")
@@ -157,7 +161,19 @@ class Payment(BaseModel):
                 condition=~Q(provider_reference=""),
                 name="payment_provider_reference_unique",
             ),
+            models.CheckConstraint(
+                name="payment_refunded_non_negative",
+                condition=GreaterThanOrEqual(Round(F("refunded_amount"), 2), Value(0)),
+            ),
+            models.CheckConstraint(
+                name="payment_refunded_within_amount",
+                condition=Q(amount__gte=Round(F("refunded_amount"), 2)),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.order.number} {self.method} {self.amount}"
+
+    @property
+    def refundable_amount(self) -> Decimal:
+        return self.amount - self.refunded_amount

@@ -63,7 +63,7 @@ def eligibility_request(
         customer_type=customer_type,
         lines=tuple(_line(item) for item in lines),
         now=now,
-        calendar=WorkingCalendar.load() if policy.uses_working_days else None,
+        calendar=WorkingCalendar.current() if policy.uses_working_days else None,
         evidence_count=evidence_count,
     )
 

@@ -127,7 +127,10 @@ RULES: dict[str, RuleSpec] = {
     ),
     # 消费者权益保护法 第二十五条: the price is returned within 7 days of receiving the goods.
     RuleCode.REFUND_DEADLINE: RuleSpec(
-        RuleCode.REFUND_DEADLINE, live=frozenset({"received", "cause_confirmed", "gm_approved"}),
+        RuleCode.REFUND_DEADLINE,
+        live=frozenset(
+            {"received", "goods_inspected", "cause_confirmed", "gm_approved", "refund_pending", "refund_failed"}
+        ),
         starts_on=frozenset({"received"}), case_types=frozenset({"return_refund"}),
     ),
 }  # fmt: skip

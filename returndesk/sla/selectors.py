@@ -139,7 +139,7 @@ def case_sla_view(case, *, now: datetime | None = None, language: str | None = N
     problem = problem_message(clock.problem, language)
     schedule = None
     if any(t.state in {TargetState.RUNNING, TargetState.PAUSED} for t in targets):
-        schedule = Schedule(WorkingCalendar.load())
+        schedule = Schedule(WorkingCalendar.current())
     legacy_periods = cache(lambda: periods_for(clock.team_id))  # segments stored without hours
     views = []
     for target in targets:

@@ -5,6 +5,10 @@ with it). Nothing here changes a case: firing rules is the cases app's job (case
 A working-time computation that reaches a year the calendar does not know
 (core.calendar.CalendarOutOfRange) never fails the case change: the clock or deadline records
 the problem, its due time stays empty, and `sla_recompute` fills it in once the year is entered.
+
+The configuration (policies, working hours, timeout rules) and the working calendar are read from
+per-process caches that any change to their tables invalidates (sla.config, core.config), and a
+change saves only the clock rows it changed: a transition costs the queries of what it changes.
 """
 
 from __future__ import annotations
@@ -21,17 +25,9 @@ from django.utils.dateparse import parse_datetime
 
 from returndesk.core.calendar import CalendarOutOfRange, WorkingCalendar
 
+from . import config as sla_config
 from . import rules
-from .models import (
-    CaseClock,
-    CaseDeadline,
-    DeadlineState,
-    SlaPolicy,
-    SlaTarget,
-    TargetState,
-    TimeoutRule,
-    WorkingHours,
-)
+from .models import CaseClock, CaseDeadline, DeadlineState, SlaPolicy, SlaTarget, TargetState
 from .rules import (
     CUSTOMER_SIDE_ROLES,
     PAUSE_STATUSES,
@@ -66,12 +62,13 @@ def policy_for(*, priority: str, customer_type: str) -> ResolvedPolicy:
     """Seed S1 四: 24 h / 72 h by default, shorter for urgent issues and key accounts. Of the
     active policies that match (blank = any), the strictest applies, so an urgent issue of a key
     account gets whichever commitment is shorter; an empty table means the built-in defaults."""
-    rows: list = list(
-        SlaPolicy.objects.filter(
-            is_active=True, priority__in=[priority, ""], customer_type__in=[customer_type, ""]
-        )
-    )
-    if not rows and not SlaPolicy.objects.exists():
+    policies = sla_config.current().policies
+    rows: list = [
+        p
+        for p in policies
+        if p.is_active and p.priority in {priority, ""} and p.customer_type in {customer_type, ""}
+    ]
+    if not rows and not policies:
         rows = [
             p
             for p in rules.DEFAULT_POLICIES
@@ -94,10 +91,10 @@ def policy_for(*, priority: str, customer_type: str) -> ResolvedPolicy:
 
 def periods_for(team_id) -> tuple:
     """The team's working periods, else the company default, else 09:00–12:00, 13:30–18:00."""
-    hours = WorkingHours.objects.filter(team_id=team_id).first() if team_id else None
-    if hours is None:
-        hours = WorkingHours.objects.filter(is_default=True).first()
-    periods = tuple(hours.periods.values_list("start", "end")) if hours else ()
+    config = sla_config.current()
+    periods = config.team_periods.get(team_id) if team_id else None
+    if periods is None:
+        periods = config.default_periods or ()
     return periods or rules.DEFAULT_HOURS
 
 
@@ -114,7 +111,7 @@ class RuleConfig:
 
 def rule_config(code: str) -> RuleConfig:
     """The admin's row for a timeout rule, or its defaults (sla.rules.RULE_DEFAULTS)."""
-    row = TimeoutRule.objects.filter(code=code).first()
+    row = sla_config.current().rules.get(code)
     if row is not None:
         return RuleConfig(code, row.enabled, row.amount, row.unit, row.lead_hours, row.action, row.solution)
     d = rules.RULE_DEFAULTS[code]
@@ -133,7 +130,7 @@ class _Context:
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
-        return WorkingCalendar.load()
+        return WorkingCalendar.current()
 
     @cached_property
     def periods(self) -> tuple[Period, ...]:
@@ -233,14 +230,62 @@ def _recompute(clock: CaseClock, targets: list[SlaTarget], ctx: _Context) -> Non
         clock.problem = clock.problem_detail = ""
 
 
-def _save(clock: CaseClock, targets: list[SlaTarget]) -> None:
+CLOCK_FIELDS = ("policy_id", "policy_name", "team_id", "round", "problem", "problem_detail")
+TARGET_FIELDS = (
+    "round", "kind", "target_minutes", "warning_percent", "state", "segments", "due_at", "warn_at",
+    "warned_at", "breached_at", "met_at", "stopped_at", "overrun_seconds",
+)  # fmt: skip
+
+
+def _values(obj, fields: tuple[str, ...]) -> tuple:
+    return tuple(getattr(obj, name) for name in fields)
+
+
+def _save(clock: CaseClock, targets: list[SlaTarget], before: dict | None = None) -> None:
     """Targets in list order: those a new round closes out before the round's new ones (the
-    constraint allows one open target per kind)."""
-    clock.save(
-        update_fields=["policy", "policy_name", "team", "round", "problem", "problem_detail", "updated_at"]
-    )
+    constraint allows one open target per kind). With `before` (_snapshot() of the rows as read),
+    only rows that changed are written; a clock with a problem is always written (its
+    updated_at orders sla_recompute's retries)."""
+    before = before or {}
+    if clock.problem or before.get(clock) != _values(clock, CLOCK_FIELDS):
+        clock.save(
+            update_fields=[
+                "policy",
+                "policy_name",
+                "team",
+                "round",
+                "problem",
+                "problem_detail",
+                "updated_at",
+            ]
+        )
     for target in targets:
-        target.save()
+        saved = before.get(target) if target.pk is not None else None
+        if saved is None:
+            target.save()
+        elif saved != _values(target, TARGET_FIELDS):
+            changed = [
+                name for name, old in zip(TARGET_FIELDS, saved, strict=True) if getattr(target, name) != old
+            ]
+            target.save(update_fields=changed)
+
+
+def _snapshot(clock: CaseClock, targets: list[SlaTarget]) -> dict:
+    """The saved values of the clock and its targets, for _save to write only what changed."""
+    return {clock: _values(clock, CLOCK_FIELDS), **{t: _values(t, TARGET_FIELDS) for t in targets}}
+
+
+def _clock_and_targets(case) -> tuple[CaseClock | None, list[SlaTarget]]:
+    """The case's clock and its targets (oldest round first), in one query."""
+    targets = list(
+        SlaTarget.objects.select_related("clock").filter(clock__case=case).order_by("round", "kind")
+    )
+    if not targets:
+        return CaseClock.objects.filter(case=case).first(), []
+    clock = targets[0].clock
+    for target in targets:
+        target.clock = clock  # one object for the clock, as clock.targets.all() would share
+    return clock, targets
 
 
 def _round_targets(
@@ -276,7 +321,7 @@ def clock_start(*, case, at: datetime) -> CaseClock:
     SlaTarget.objects.bulk_create(targets)
     if clock.problem:
         clock.save(update_fields=["problem", "problem_detail", "updated_at"])
-    _arm(case, "created", at, ctx)
+    _arm(case, "created", at, ctx, pending=set())  # a new case has no deadline yet
     return clock
 
 
@@ -289,10 +334,10 @@ def clock_on_transition(*, case, from_status: str, to_status: str, at: datetime,
     Timeout deadlines of the old state are cancelled and those of the new state armed."""
     ctx = _Context(case.team_id)
     _follow_deadlines(case, to_status, at, ctx)
-    clock = CaseClock.objects.filter(case=case).first()
+    clock, targets = _clock_and_targets(case)
     if clock is None:  # cases opened before SLA clocks existed
         return
-    targets = list(clock.targets.all())
+    before = _snapshot(clock, targets)
     open_targets = [t for t in targets if t.state in OPEN]
     new_round = starts_new_round(from_status, to_status)
     for target in open_targets:
@@ -316,7 +361,7 @@ def clock_on_transition(*, case, from_status: str, to_status: str, at: datetime,
         targets += _round_targets(clock, resolved, at, ctx)
     if open_targets or new_round or clock.problem:
         _recompute(clock, targets, ctx)
-        _save(clock, targets)
+        _save(clock, targets, before)
 
 
 def clock_on_response(*, case, at: datetime) -> None:
@@ -382,36 +427,41 @@ def _schedule_deadline(deadline: CaseDeadline, config: RuleConfig, ctx: _Context
 
 
 def deadline_start(
-    *, case, rule: str, started_at: datetime, ctx: _Context | None = None
+    *, case, rule: str, started_at: datetime, ctx: _Context | None = None, pending: set[str] | None = None
 ) -> CaseDeadline | None:
     """Arm `rule` on `case` from `started_at` (re-arming replaces a pending one). Disabled
-    rules and rules for other case types arm nothing."""
+    rules and rules for other case types arm nothing. `pending`: the rules the caller knows
+    are pending on the case (under its row lock), to skip looking for one to replace."""
     spec = rules.RULES[rule]
     config = rule_config(rule)
     if not config.enabled or (spec.case_types is not None and case.type not in spec.case_types):
         return None
-    CaseDeadline.objects.filter(case=case, rule=rule, state=DeadlineState.PENDING).update(
-        state=DeadlineState.CANCELLED, finished_at=started_at, outcome="re-armed"
-    )
+    if pending is None or rule in pending:
+        CaseDeadline.objects.filter(case=case, rule=rule, state=DeadlineState.PENDING).update(
+            state=DeadlineState.CANCELLED, finished_at=started_at, outcome="re-armed"
+        )
     deadline = CaseDeadline(case=case, rule=rule, started_at=started_at)
     _schedule_deadline(deadline, config, ctx or _Context(case.team_id))
     deadline.save()
     return deadline
 
 
-def _arm(case, trigger: str, at: datetime, ctx: _Context) -> None:
+def _arm(case, trigger: str, at: datetime, ctx: _Context, pending: set[str] | None) -> None:
     for spec in rules.RULES.values():
         if trigger in spec.starts_on:
-            deadline_start(case=case, rule=spec.code, started_at=at, ctx=ctx)
+            deadline_start(case=case, rule=spec.code, started_at=at, ctx=ctx, pending=pending)
 
 
 def _follow_deadlines(case, to_status: str, at: datetime, ctx: _Context) -> None:
+    pending = set()
     for deadline in CaseDeadline.objects.filter(case=case, state=DeadlineState.PENDING):
         if to_status not in rules.RULES[deadline.rule].live:
             deadline_finish(
                 deadline=deadline, state=DeadlineState.CANCELLED, outcome=f"left:{to_status}", at=at
             )
-    _arm(case, to_status, at, ctx)
+        else:
+            pending.add(deadline.rule)
+    _arm(case, to_status, at, ctx, pending)
 
 
 def deadline_claim(*, deadline_id: int, now: datetime) -> CaseDeadline | None:

@@ -13,6 +13,7 @@ from returndesk.cases import services
 from returndesk.cases.models import Case
 from returndesk.cases.tests.helpers import tiny_png
 from returndesk.catalog.tests.factories import make_product
+from returndesk.inspection.tests.helpers import load_goods_reference_data, units_payload
 from returndesk.orders.models import OrderLine
 from returndesk.orders.tests.factories import make_order
 
@@ -35,6 +36,7 @@ def load_reasons() -> None:
     """The reasons and workflow settings the migration loads (idempotent; a transactional test
     flushes them)."""
     import_module(REASONS_MIGRATION).load_reasons(apps, None)
+    load_goods_reference_data()  # the receipt checklist and a default return warehouse
 
 
 def order_line(customer, quantity: int = 5, unit_price: str = "100.00", **kw) -> OrderLine:
@@ -105,6 +107,13 @@ def approved(case: Case, staff: Staff) -> Case:
     return case
 
 
+def pickup_inputs() -> dict:
+    """A pickup tomorrow 09:00–11:00 local time by SF at a Shanghai address."""
+    from returndesk.cases.tests.helpers import pickup_inputs as inputs
+
+    return inputs("pickup")
+
+
 def solution_confirmed(case: Case, staff: Staff) -> Case:
     approved(case, staff)
     services.case_confirm_solution(case=case, actor=staff.user(Role.AGENT))
@@ -129,8 +138,15 @@ def received(case: Case, staff: Staff) -> Case:
     return case
 
 
-def cause_confirmed(case: Case, staff: Staff) -> Case:
+def inspected(case: Case, staff: Staff) -> Case:
+    """Every unit received accepted, grade A, every checklist point passed."""
     received(case, staff)
+    services.case_inspect(case=case, actor=staff.user(Role.WAREHOUSE), units=units_payload(case))
+    return case
+
+
+def cause_confirmed(case: Case, staff: Staff) -> Case:
+    inspected(case, staff)
     services.case_confirm_cause(
         case=case,
         actor=staff.user(Role.QC),
@@ -150,4 +166,24 @@ def rejected(case: Case, staff: Staff) -> Case:
 def appealed(case: Case, staff: Staff) -> Case:
     rejected(case, staff)
     services.case_appeal(case=case, actor=staff.user(Role.AGENT), reason="客户不同意")
+    return case
+
+
+# --- exchanges and repairs (issue #5) ----------------------------------------------------------
+
+
+def reserved(case: Case, staff: Staff) -> Case:
+    """Received, cause confirmed, the same product reserved in stock (the default warehouse)."""
+    from returndesk.cases.tests.helpers import in_stock
+
+    cause_confirmed(case, staff)
+    in_stock(case.lines.get().order_line)
+    services.case_arrange_exchange(case=case, actor=staff.user(Role.AGENT))
+    return case
+
+
+def diagnosed(case: Case, staff: Staff) -> Case:
+    """A repair case diagnosed as a free repair under warranty (ready for repair)."""
+    cause_confirmed(case, staff)
+    services.case_diagnose(case=case, actor=staff.user(Role.QC), diagnosis="主板虚焊")
     return case

@@ -12,6 +12,7 @@ from returndesk.accounts.models import User
 from returndesk.accounts.roles import Role
 from returndesk.accounts.services import api_token_create
 from returndesk.catalog.tests.factories import make_customer
+from returndesk.inspection.tests.helpers import goods_reference_data  # noqa: F401  autouse
 
 _names = itertools.count(1)
 

@@ -3,7 +3,8 @@
 Callers: anonymous; a customer sign-in of account A (whose records the detail URLs name) and of
 another account B; each staff role; the system role of integrations. Add every new operation
 here (the test below fails for an operation missing from MATRIX); the cases operations, which
-need a fresh case per caller, are in test_cases_authorization_matrix.py (CASE_MATRIX).
+need a fresh case per caller, are in test_cases_authorization_matrix.py (CASE_MATRIX), and the
+refunds operations in test_refunds_api.py (REFUND_MATRIX).
 """
 
 import itertools
@@ -19,6 +20,9 @@ from returndesk.orders.tests.factories import make_order
 
 from .conftest import api_as, make_user
 from .test_cases_authorization_matrix import CASE_MATRIX
+from .test_exchanges_repairs_authorization_matrix import EXCHANGES_REPAIRS_MATRIX
+from .test_goods_authorization_matrix import GOODS_MATRIX
+from .test_refunds_api import REFUND_MATRIX
 
 pytestmark = pytest.mark.django_db
 _numbers = itertools.count(1)
@@ -137,7 +141,13 @@ def test_every_operation_of_the_api_is_in_the_matrix():
         for operation in path_view.operations
     }
 
-    assert operations == set(MATRIX) | set(CASE_MATRIX)
+    assert operations == (
+        set(MATRIX)
+        | set(CASE_MATRIX)
+        | set(GOODS_MATRIX)
+        | set(EXCHANGES_REPAIRS_MATRIX)
+        | set(REFUND_MATRIX)
+    )
 
 
 @pytest.mark.parametrize("operation", list(MATRIX))

@@ -11,6 +11,7 @@ from returndesk.api.models import IdempotencyRecord
 from returndesk.cases.models import Attachment, Case, CaseEvent
 from returndesk.cases.tests.helpers import state_of, tiny_png
 from returndesk.catalog.tests.factories import make_customer
+from returndesk.refunds.models import CreditNote
 
 from .cases_helpers import Staff, load_reasons, open_case, order_line, png_upload, upload
 from .conftest import api_as, make_user
@@ -109,7 +110,18 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
         (agent, "approve", {"solution": "self_ship", "note": "请自行寄回"}, "awaiting_customer"),
         (consumer_api, "confirm_solution", {}, "awaiting_return"),
         (consumer_api, "ship_back", {"carrier": "SF", "tracking_number": "SF1234567890123"}, "in_transit"),
-        (staff.api(Role.WAREHOUSE), "receive", {"received": {line_out["id"]: 2}}, "received"),
+        (
+            staff.api(Role.WAREHOUSE),
+            "receive",
+            {"received": {line_out["id"]: 2}, "serial_numbers": {line_out["id"]: ["SN1", "SN2"]}},
+            "received",
+        ),
+        (
+            staff.api(Role.WAREHOUSE),
+            "inspect",
+            lambda: {"units": inspect_all_body(staff, case_id)},
+            "goods_inspected",
+        ),
         (
             staff.api(Role.QC),
             "confirm_cause",
@@ -121,33 +133,36 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
             },
             "cause_confirmed",
         ),
-        (staff.api(Role.FINANCE), "refund", {"reference": "CN-2026-0001"}, "refunded"),
+        # 退款中 once finance starts it; the gateway answers at once, so the answer is refunded
+        (staff.api(Role.FINANCE), "refund", {"reference": "JV-2026-0001"}, "refunded"),
         (agent, "close", {}, "closed"),
     ]
     etags = []
     etag = '"1"'
     for client, action, inputs, status in steps:
+        inputs = inputs() if callable(inputs) else inputs
         response = act(client, case_id, action, inputs, **{"If-Match": etag})
         assert (action, response.status_code, response.json()["status"]) == (action, 200, status)
         etag = response["ETag"]
         etags.append(etag)
 
-    assert etags == ['"2"', '"3"', '"4"', '"5"', '"6"', '"7"', '"8"']
+    assert etags == ['"2"', '"3"', '"4"', '"5"', '"6"', '"7"', '"9"', '"10"']  # refund: 8 started, 9 paid
     final = agent.get(f"/cases/{case_id}")
     body = final.json()
-    assert final["ETag"] == '"8"'
+    assert final["ETag"] == '"10"'
     assert (body["refund_amount"], body["refund_reference"], body["return_tracking_number"]) == (
         "200.00",
-        "CN-2026-0001",
+        CreditNote.objects.get(case_id=case_id).number,
         "SF1234567890123",
     )
     assert body["staff"]["cause"]["responsible_department"] == "生产部"
     (line_out,) = body["lines"]
     assert (
         line_out["quantity_received"],
+        line_out["quantity_accepted"],
         line_out["hold_state"],
         line_out["refund_amount"],
-    ) == (2, "returned", "200.00")
+    ) == (2, 2, "returned", "200.00")
     assert [a["action"] for a in body["actions"]] == []  # reopen is a supervisor's, and not after a refund
 
     timeline = consumer_api.get(f"/cases/{case_id}/timeline").json()["items"]
@@ -158,18 +173,35 @@ def test_given_a_consumer_return_when_every_step_is_taken_over_http_then_it_ends
         (4, "confirm_solution", "awaiting_customer", "awaiting_return"),
         (5, "ship_back", "awaiting_return", "in_transit"),
         (6, "receive", "in_transit", "received"),
-        (7, "confirm_cause", "received", "cause_confirmed"),
-        (8, "refund", "cause_confirmed", "refunded"),
-        (9, "close", "refunded", "closed"),
+        (7, "inspect", "received", "goods_inspected"),
+        (8, "confirm_cause", "goods_inspected", "cause_confirmed"),
+        (9, "refund", "cause_confirmed", "refund_pending"),
+        (10, "refund_complete", "refund_pending", "refunded"),
+        (11, "close", "refunded", "closed"),
     ]
     assert [e["actor_role"] for e in timeline] == [
-        "customer", "customer", "agent", "customer", "customer", "warehouse", "qc", "finance", "agent",
+        "customer", "customer", "agent", "customer", "customer", "warehouse", "warehouse", "qc", "finance", "system",
+        "agent",
     ]  # fmt: skip
+    assert timeline[9]["data"] == {"amount": "200.00"}  # the refund paid
     assert timeline[2]["label"] == {"zh": "同意并提供方案", "en": "Approve and offer a solution"}
-    assert timeline[7]["data"] == {"amount": "200.00"}  # reference, lines and notes are staff's
+    assert timeline[6]["data"] == {"accepted": 2, "rejected": 0}  # units, grades and notes are staff's
+    assert timeline[8]["data"] == {"amount": "200.00"}  # reference, lines and notes are staff's
     assert all(e["actor"] is None for e in timeline)
     line.refresh_from_db()
     assert (line.quantity_held, line.quantity_returned) == (0, 2)
+
+
+def inspect_all_body(staff, case_id) -> list[dict]:
+    """What the inspector sends after reading the receipt: every unit grade A, every point of its
+    checklist passed, accepted."""
+    receipt = staff.api(Role.WAREHOUSE).get(f"/cases/{case_id}/receipt").json()
+    return [
+        {"unit": unit["id"], "grade": "A", "outcome": "accepted",
+         "checks": {point["code"]: True for point in line["checklist"]}}
+        for line in receipt["lines"]
+        for unit in line["units"]
+    ]  # fmt: skip
 
 
 # --- ETag and If-Match ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from returndesk.cases import services
 from returndesk.cases.models import Case
 from returndesk.catalog.models import Customer, CustomerType
 from returndesk.catalog.tests.factories import make_customer
+from returndesk.inspection.tests.helpers import units_payload
 
 from . import cases_helpers as h
 from .conftest import api_as, make_user
@@ -98,6 +99,7 @@ def then(make: Callable[[World], Case], *steps: Callable) -> Callable[[World], C
 
 
 def _repairing(case: Case, staff: h.Staff) -> None:
+    h.diagnosed(case, staff)
     services.case_start_repair(case=case, actor=staff.user(Role.QC))
 
 
@@ -169,8 +171,12 @@ CASE_MATRIX: dict[str, Row] = {
         "post", action("receive"), allowed("warehouse"), then(fresh(), h.shipped),
         lambda world, case: {"received": {str(line.pk): 1 for line in case.lines.all()}},
     ),
+    "case_action_inspect": Row(
+        "post", action("inspect"), allowed("warehouse", "qc"), then(fresh(), h.received),
+        lambda world, case: {"units": units_payload(case)},
+    ),
     "case_action_confirm_cause": Row(
-        "post", action("confirm_cause"), allowed("qc"), then(fresh(), h.received), static(CAUSE)
+        "post", action("confirm_cause"), allowed("qc"), then(fresh(), h.inspected), static(CAUSE)
     ),
     "case_action_gm_approve": Row(
         "post", action("gm_approve"), allowed("gm"),
@@ -184,15 +190,15 @@ CASE_MATRIX: dict[str, Row] = {
         "post", action("refund"), allowed("finance"), REFUND_ONLY_APPROVED, static({"reference": "CN-0001"})
     ),
     "case_action_ship_replacement": Row(
-        "post", action("ship_replacement"), allowed("warehouse"), then(fresh("exchange"), h.cause_confirmed),
+        "post", action("ship_replacement"), allowed("warehouse"), then(fresh("exchange"), h.reserved),
         static({"carrier": "SF", "tracking_number": "SF1234567890124"}),
     ),
     "case_action_start_repair": Row(
-        "post", action("start_repair"), allowed("qc"), then(fresh("repair"), h.cause_confirmed), static({})
+        "post", action("start_repair"), allowed("qc"), then(fresh("repair"), h.diagnosed), static({})
     ),
     "case_action_finish_repair": Row(
         "post", action("finish_repair"), allowed("qc", "warehouse"),
-        then(fresh("repair"), h.cause_confirmed, _repairing), static({"result": "更换主板", **SHIPMENT}),
+        then(fresh("repair"), _repairing), static({"result": "更换主板", "outcome": "fixed", **SHIPMENT}),
     ),
     "case_action_answer": Row(
         "post", action("answer"), allowed("agent", "supervisor"), fresh("consultation"),
@@ -229,6 +235,9 @@ CASE_MATRIX: dict[str, Row] = {
     # fire them, an integration user with the system role neither.
     "case_action_expire": Row("post", action("expire"), allowed(), None, static({"reason": "超时"})),
     "case_action_auto_refund": Row("post", action("auto_refund"), allowed(), None, static({"reference": "AUTO-1"})),
+    # A refund's outcome comes from the payment providers: the system moves the case, nobody else.
+    "case_action_refund_complete": Row("post", action("refund_complete"), allowed(), None, static({})),
+    "case_action_refund_fail": Row("post", action("refund_fail"), allowed(), None, static({})),
     "case_action_close": Row(
         "post", action("close"), allowed("agent", "supervisor", "sales"), then(fresh(), h.rejected),
         static({}),

@@ -331,6 +331,26 @@ def test_given_two_concurrent_requests_with_one_key_when_both_run_then_one_works
     assert api.post("/customers", BODY, **KEY)["Idempotent-Replayed"] == "true"
 
 
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_given_a_keyed_post_when_it_runs_then_only_the_claim_commits_without_waiting_for_the_disk():
+    """The claim's commit skips the WAL flush; the work's commit (which flushes the claim's WAL
+    record with its own) stays synchronous."""
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_as(make_user(Role.SALES))
+    with CaptureQueriesContext(connection) as captured:
+        assert api.post("/customers", BODY, **KEY).status_code == 201
+    statements = [q["sql"] for q in captured]
+    claim = statements.index("SET LOCAL synchronous_commit TO OFF")
+    assert statements.count("SET LOCAL synchronous_commit TO OFF") == 1
+    assert statements[claim - 1] == "BEGIN" and statements[claim + 1].startswith(
+        'INSERT INTO "api_idempotencyrecord"'
+    )
+    assert statements[claim + 2] == "COMMIT"  # SET LOCAL ends with the claim's transaction
+    assert statements[claim + 3] == "BEGIN" and statements[-1] == "COMMIT"  # the work: the server's setting
+
+
 def test_given_stored_keys_when_the_admin_lists_them_then_they_show_read_only(api):
     api.post("/customers", BODY, **KEY)
     client = Client()

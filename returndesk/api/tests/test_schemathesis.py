@@ -43,6 +43,7 @@ from config.wsgi import application
 from returndesk.accounts.roles import Role
 from returndesk.catalog.models import CustomerType
 from returndesk.catalog.tests.factories import make_customer, make_product
+from returndesk.inspection.tests.helpers import load_goods_reference_data
 from returndesk.orders.tests.factories import make_order
 
 from .conftest import make_user, token_for
@@ -138,6 +139,7 @@ def world(db):
     """Reference data, a staff superuser and a customer with orders and cases, and the ids of
     existing records for the path parameters."""
     import_module(_REASONS_MIGRATION).load_reasons(apps, None)
+    load_goods_reference_data()
     customer = make_customer(name="张伟")
     other = make_customer(type=CustomerType.DISTRIBUTOR)
     products = [make_product() for _ in range(2)]

@@ -35,8 +35,7 @@ from pydantic import Field, PlainValidator, StrictBool, StrictInt, create_model
 from returndesk.accounts import selectors as account_selectors
 from returndesk.accounts.roles import EXTERNAL_ROLES, STAFF_ROLES, Role
 from returndesk.cases import selectors, services
-from returndesk.cases.carriers import CARRIERS
-from returndesk.cases.models import CaseCause, CaseChannel, CaseType, Priority, ReasonClass
+from returndesk.cases.models import Case, CaseCause, CaseChannel, CaseLine, CaseType, Priority, ReasonClass
 from returndesk.cases.models import Status as CaseStatus
 from returndesk.cases.policy import OVERRIDE_ROLES
 from returndesk.cases.services.attachments import ALLOWED as ATTACHMENT_TYPES
@@ -47,6 +46,8 @@ from returndesk.cases.workflow import REVIEWERS, TRANSITIONS, Transition
 from returndesk.catalog.selectors import customer_visible_to
 from returndesk.core.errors import DomainError
 from returndesk.core.i18n import both
+from returndesk.logistics.carriers import CARRIERS
+from returndesk.logistics.models import ReturnMethod
 from returndesk.orders.selectors import order_lines_for_customer
 from returndesk.sla.selectors import SlaState
 
@@ -55,6 +56,8 @@ from ..errors import problem
 from ..etag import if_match_version, set_etag, stale_as_precondition_failed
 from ..pagination import PageQuery, keyset_page
 from ..schemas import DatetimeIn, InputSchema, LocalDatetime, Money, with_problems
+from .goods_inputs import GOODS_INPUT_TYPES
+from .goods_schemas import InspectUnitIn, ReceiptExtraIn
 
 router = Router(tags=["cases"])
 
@@ -136,8 +139,8 @@ class ReasonOut(Schema):
 
 
 class CaseLineOut(Schema):
-    """One line and its quantities per stage: requested, received by the warehouse (null until
-    then), whether the order quantity is held, returned or released, and the amounts."""
+    """One line and its quantities per stage: requested, received by the warehouse and accepted at
+    inspection (null until then), whether the order quantity is held, returned or released, and the amounts."""
 
     id: UUID
     order_line: OrderLineRef
@@ -146,6 +149,7 @@ class CaseLineOut(Schema):
     serial_numbers: list[str]
     quantity_requested: int
     quantity_received: int | None
+    quantity_accepted: int | None
     hold_state: Literal["none", "held", "returned", "released"]
     claimed_amount: Money
     refund_amount: Money | None
@@ -222,6 +226,7 @@ class CauseOut(Schema):
     stage: str
     responsible_department: str
     responsible_person: str
+    batch_lot: str
     handling: str
     description: str
     confirmed_by: UserRef
@@ -495,6 +500,10 @@ INPUT_TYPES: dict[str, Any] = {
     "tracking_number": Annotated[str, Field(max_length=64)],
     "received": dict[UUID, StrictInt],
     "reference": Annotated[str, Field(max_length=64)],
+    "route": Literal["original", "bank_transfer", "store_credit"],  # refunds.models.Route
+    "account_name": Annotated[str, Field(max_length=100)],
+    "bank": Annotated[str, Field(max_length=100)],
+    "account_number": Annotated[str, Field(max_length=40)],
     "is_our_product": StrictBool,
     "stage": CaseCause.Stage,
     "responsible_department": Annotated[str, Field(max_length=100)],
@@ -504,6 +513,20 @@ INPUT_TYPES: dict[str, Any] = {
     "result": str,
     "findings": str,
     "visit_at": DatetimeIn,
+    # exchanges, repairs and acceptance findings (issue #5; docs/exchanges-repairs.md)
+    **GOODS_INPUT_TYPES,
+    # the goods flow (logistics, inspection)
+    "return_method": ReturnMethod,
+    "pickup_window_start": DatetimeIn,
+    "pickup_window_end": DatetimeIn,
+    "pickup_address": Annotated[str, Field(max_length=300)],
+    "pickup_contact": Annotated[str, Field(max_length=100)],
+    "pickup_phone": Annotated[str, Field(max_length=32)],
+    "serial_numbers": dict[UUID, list[Annotated[str, Field(max_length=100)]]],
+    "extras": list[ReceiptExtraIn],
+    "warehouse": Annotated[str, Field(max_length=40)],
+    "units": list[InspectUnitIn],
+    "batch_lot": Annotated[str, Field(max_length=64)],
 }
 # Where one input name means different things in different actions.
 ACTION_INPUT_TYPES: dict[tuple[str, str], Any] = {
@@ -542,7 +565,7 @@ def _input_schema(action: str, transitions: list[Transition]) -> type[InputSchem
 
 # --- helpers --------------------------------------------------------------------------------
 
-_LINE_FIELD = re.compile(r"^lines\[(\d+)\]")
+_LINE_FIELD = re.compile(r"^(lines|replacements|parts|issues)\[(\d+)\]")
 _KEY_FIELD = re.compile(r"\[([^\]]+)\]")
 
 
@@ -555,7 +578,7 @@ def body_paths() -> Iterator[None]:
     except DomainError as exc:
 
         def path(name: str) -> str:
-            name = _LINE_FIELD.sub(lambda m: f"lines.{int(m.group(1)) - 1}", name)
+            name = _LINE_FIELD.sub(lambda m: f"{m.group(1)}.{int(m.group(2)) - 1}", name)
             return _KEY_FIELD.sub(r".\1", name)
 
         exc.fields = {path(name): message for name, message in exc.fields.items()}
@@ -604,9 +627,61 @@ def _actions_out(case, actions) -> list[dict]:
     ]
 
 
+# What the case answers read of related rows (UserRef, TeamRef, CaseLineOut above), so the reads
+# of every answer load only these columns. A field added to those schemas must be added here too,
+# or each answer reads it with one query per row (api/tests/test_lifecycle_queries.py fails).
+USER_REF_FIELDS = ("id", "username", "first_name", "last_name", "role")
+TEAM_REF_FIELDS = ("id", "name")
+LINE_FIELDS = (
+    *(field.name for field in CaseLine._meta.concrete_fields),  # the whole line: guards read it too
+    *(f"order_line__{name}" for name in ("id", "order", "position", "product", "quantity_shipped")),
+    *(f"order_line__order__{name}" for name in ("id", "number", "channel")),
+    *(f"order_line__product__{name}" for name in ("id", "sku", "name", "name_en")),
+    *(f"reason__{name}" for name in ("id", "code", "name", "name_en", "reason_class")),
+)
+
+
+def _ref_fields(relation: str, fields: tuple[str, ...]) -> tuple[str, ...]:
+    return (relation, *(f"{relation}__{name}" for name in fields))
+
+
+def _answer_related(user) -> tuple[str, ...]:
+    """What an answer shows beyond the case's customer, assignee and team: for staff, who
+    opened it and the production/QC cause with who confirmed it."""
+    return ("created_by", "cause__confirmed_by") if user.role in STAFF_ROLES else ()
+
+
+def _action_case(user, case_id) -> Case:
+    """An action's own read of the case: whether the caller may see it (404 otherwise), its type
+    and version, and for staff the people and team its answer names. The transition brings the
+    rest up to date from the row it locks (cases.services.transitions._refresh_from)."""
+    if user.role not in STAFF_ROLES:
+        return selectors.case_get_for_user(user=user, case_id=case_id, only=("id", "type", "version"))
+    return selectors.case_get_for_user(
+        user=user,
+        case_id=case_id,
+        related=("assignee", "team", "created_by"),
+        only=(
+            "id",
+            "type",
+            "version",
+            *_ref_fields("assignee", USER_REF_FIELDS),
+            *_ref_fields("team", TEAM_REF_FIELDS),
+            *_ref_fields("created_by", USER_REF_FIELDS),
+        ),
+    )
+
+
 def _case_answer(request: HttpRequest, response: HttpResponse, case_id):
-    """The case as the caller may see it now, with its actions, and its version as the ETag."""
-    case = selectors.case_get_with_lines(user=request.auth, case_id=case_id)
+    """The case as the caller may see it now, with its actions, and its version as the ETag:
+    the case with what its answer shows in one query, its lines in another."""
+    case = selectors.case_get_with_lines(
+        user=request.auth, case_id=case_id, related=_answer_related(request.auth), line_fields=LINE_FIELDS
+    )
+    return _answer(request, response, case)
+
+
+def _answer(request: HttpRequest, response: HttpResponse, case):
     actions = selectors.case_available_actions(case=case, user=request.auth)
     case.available_actions = _actions_out(case, actions)
     set_etag(response, case.version)
@@ -626,6 +701,12 @@ CUSTOMER_EVENT_DATA = frozenset(
     {
         "text", "solution", "carrier", "tracking_number", "amount", "reason", "alternative",
         "answer", "visit_at", "technician", "result", "findings", "name", "kind", "size",
+        "return_method", "return_address", "pickup_window_start", "pickup_window_end", "pickup_address",
+        "booking_reference", "accepted", "rejected",
+        # exchanges, repairs and acceptance (issue #5)
+        "replacements", "price_difference", "amount_due", "payment_request", "credit_amount", "amount_paid",
+        "replacement_serials", "diagnosis", "fault", "coverage", "exclusion", "warranty", "warranty_until",
+        "quote", "quote_total", "parts_amount", "labour_amount", "outcome", "issues", "case_number",
     }
 )  # fmt: skip
 
@@ -699,7 +780,10 @@ def case_create(request: HttpRequest, response: HttpResponse, payload: CaseIn):
     with body_paths():
         case = services.case_create(actor=request.auth, customer=customer, **data)
     response["Location"] = f"{API_ROOT}/cases/{case.pk}"
-    return Status(201, _case_answer(request, response, case.pk))
+    # The service returns the case as it saved it (with its customer, creator, assignee and
+    # team); only the lines are read back, with what their answer shows.
+    selectors.case_load_lines_and_cause(case, cause=request.auth.role in STAFF_ROLES, line_fields=LINE_FIELDS)
+    return Status(201, _answer(request, response, case))
 
 
 @router.get("/cases/{uuid:case_id}", response=with_problems({200: CaseOut}, 404))
@@ -737,13 +821,18 @@ def _action_operation(action: str, transitions: list[Transition]) -> None:
         inputs = payload.model_dump(exclude_none=True)
         if "received" in inputs:
             inputs["received"] = {str(line): qty for line, qty in inputs["received"].items()}
-        case = selectors.case_get_for_user(user=request.auth, case_id=case_id)
+        # Read once, with what the answer shows; the transition brings this copy up to date
+        # from the row it saved (cases.services.transitions._refresh_from), so the answer needs
+        # only the lines (and the cause) read again, not the case.
+        user = request.auth
+        case = _action_case(user, case_id)
         expected = if_match_version(request, entity="case")
         with stale_as_precondition_failed(expected, entity="case"), body_paths():
             services.case_transition(
-                case=case, actor=request.auth, action=action, expected_version=expected, **inputs
+                case=case, actor=user, action=action, expected_version=expected, **inputs
             )
-        return _case_answer(request, response, case_id)
+        selectors.case_load_lines_and_cause(case, cause=user.role in STAFF_ROLES, line_fields=LINE_FIELDS)
+        return _answer(request, response, case)
 
     operation.__name__ = f"case_action_{action}"
     operation.__doc__ = _action_doc(action, transitions)

@@ -1,23 +1,33 @@
 """Every write of the cases domain. Interfaces (API, pages, commands, tasks) call only these."""
 
+from . import repair as _repair_effects  # noqa: F401 - registers the repair steps' effects
+from .acceptance import case_open_from_findings
 from .actions import (
+    case_accept_quote,
     case_answer,
     case_appeal,
     case_approve,
+    case_arrange_exchange,
     case_cancel,
     case_close,
     case_confirm_cause,
+    case_confirm_payment,
     case_confirm_solution,
+    case_decline_quote,
     case_decline_solution,
+    case_diagnose,
     case_finish_repair,
     case_gm_approve,
     case_gm_reject,
+    case_inspect,
     case_overturn_rejection,
+    case_quote_repair,
     case_receive,
     case_record_inspection,
     case_refund,
     case_reject,
     case_reopen,
+    case_return_unrepaired,
     case_schedule_visit,
     case_ship_back,
     case_ship_replacement,
@@ -27,37 +37,68 @@ from .actions import (
 from .attachments import attachment_add
 from .automation import case_fire_deadline, case_record_carrier_delivery, case_sla_alert
 from .creation import case_create
+from .exchange import case_exchange_settle_credit
 from .feedback import case_followup_call, case_survey_submit
+from .goods import case_dispose_units, case_record_pickup_booking, case_resolve_extra
 from .housekeeping import case_add_note, case_assign, case_set_priority
 from .policy import case_policy_override, case_waive_evidence
+from .refunding import (
+    case_refund_attend,
+    case_refund_callback,
+    case_refund_confirm_manual,
+    case_refund_fail_manual,
+    case_refund_process,
+    case_refund_settle,
+    case_refunds_reconcile,
+)
 from .transitions import case_transition
 
 __all__ = [
     "attachment_add",
+    "case_accept_quote",
     "case_add_note",
     "case_answer",
     "case_appeal",
     "case_approve",
+    "case_arrange_exchange",
     "case_assign",
     "case_cancel",
     "case_close",
     "case_confirm_cause",
+    "case_confirm_payment",
     "case_confirm_solution",
     "case_create",
+    "case_decline_quote",
     "case_decline_solution",
+    "case_diagnose",
+    "case_dispose_units",
+    "case_exchange_settle_credit",
     "case_finish_repair",
     "case_fire_deadline",
     "case_followup_call",
     "case_gm_approve",
     "case_gm_reject",
+    "case_inspect",
+    "case_open_from_findings",
     "case_overturn_rejection",
     "case_policy_override",
+    "case_quote_repair",
     "case_receive",
     "case_record_carrier_delivery",
     "case_record_inspection",
+    "case_record_pickup_booking",
     "case_refund",
+    "case_refund_attend",
+    "case_refund_callback",
+    "case_refund_confirm_manual",
+    "case_refund_fail_manual",
+    "case_refund_process",
+    "case_refund_settle",
+    "case_refunds_reconcile",
     "case_reject",
     "case_reopen",
+    "case_resolve_extra",
+    "case_return_unrepaired",
     "case_schedule_visit",
     "case_set_priority",
     "case_ship_back",

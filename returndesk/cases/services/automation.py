@@ -103,7 +103,7 @@ def _receipt_timeout(case: Case, deadline, config) -> str:
                 system_rule=deadline.rule,
                 reference=f"AUTO-{case.number}",
             )
-            return "refunded"
+            return "refund_started"  # the providers are called once this transaction commits
         except DomainError as exc:  # GM approval or a QC cause still needed: a person decides
             refused = exc.code
     data = {

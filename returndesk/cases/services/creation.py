@@ -13,6 +13,7 @@ from returndesk.catalog.models import CustomerType
 from returndesk.core.errors import DomainError
 from returndesk.core.money import ZERO
 from returndesk.core.numbering import next_number
+from returndesk.exchanges.selectors import serials_with_customer
 from returndesk.orders.models import OrderLine
 from returndesk.policies.selectors import policy_of
 from returndesk.policies.services import policy_version_current
@@ -58,6 +59,7 @@ def case_create(
     assignee=None,
     team=None,
     override_reason: str = "",
+    origin: dict | None = None,
 ) -> Case:
     """Open an after-sales case for `customer` with lines pointing at that customer's order lines.
 
@@ -71,6 +73,10 @@ def case_create(
     case unless a supervisor, sales or the GM gives `override_reason` (recorded in the `created`
     event with the bypassed rules); customers and distributors never override. A decision that
     says auto-approve fires `approve` as the system right after (a second event, by another actor).
+    A repair the warranty no longer covers is opened as a paid repair (case_policy.PAID_REPAIR_RULES).
+
+    `origin` says where the request came from (e.g. the acceptance case whose findings opened it);
+    it is kept in the `created` event.
     """
     _check_actor(actor, customer)
     if type not in CaseType.values:
@@ -98,7 +104,11 @@ def case_create(
         decision = case_policy.evaluate_lines(
             customer=customer, case_type=type, parsed=parsed, policy=policy_of(version)
         )
-        override = _policy_gate(actor, decision, override_reason.strip())
+        override = _policy_gate(actor, decision, override_reason.strip(), case_type=type)
+        holds = type in QUANTITY_HOLDING_TYPES
+        # The claimed value is known before the row is written: the restocking fee may not
+        # exceed it (DB check case_restocking_fee_within_claim), so a fee > 0 needs it at insert.
+        claimed = [units_value(p["order_line"], p["quantity"]) if holds else ZERO for p in parsed]
         case = Case.objects.create(
             number=next_number(CASE_NUMBER_PREFIX),
             type=type,
@@ -117,8 +127,8 @@ def case_create(
             policy_override=override,
             restocking_fee=decision.restocking_fee,
             return_shipping_payer=decision.shipping_payer,
+            claimed_amount=sum(claimed, ZERO),
         )
-        holds = type in QUANTITY_HOLDING_TYPES
         case_lines = [
             CaseLine.objects.create(
                 case=case,
@@ -128,14 +138,12 @@ def case_create(
                 description=p["description"],
                 serial_numbers=p["serial_numbers"],
                 hold_state=HoldState.NONE,
-                claimed_amount=units_value(p["order_line"], p["quantity"]) if holds else ZERO,
+                claimed_amount=amount,
             )
-            for p in parsed
+            for p, amount in zip(parsed, claimed, strict=True)
         ]
         if holds:
             quantities.hold(lines=case_lines)
-        case.claimed_amount = sum((cl.claimed_amount for cl in case_lines), ZERO)
-        case.save(update_fields=["claimed_amount", "updated_at"])
         event_record(
             case=case,
             actor=actor,
@@ -155,6 +163,7 @@ def case_create(
                     "rules": list(decision.rules),
                     **({"override": override} if override else {}),
                 },
+                **({"origin": origin} if origin else {}),
             },
         )
         # SLA clocks start with the case, and the rules armed on creation (sla.services).
@@ -164,10 +173,13 @@ def case_create(
     return case
 
 
-def _policy_gate(actor, decision, override_reason: str) -> dict:
+def _policy_gate(actor, decision, override_reason: str, *, case_type: str = "") -> dict:
     """Refuse a request the policy refuses at intake, unless staff allowed to override give a
-    reason; return the override record (bypassed rules, reason, who, when) or {} if none."""
-    refusals = decision.refusals()
+    reason; return the override record (bypassed rules, reason, who, when) or {} if none.
+    A refusal that only means "a paid repair is possible" does not stop a repair case."""
+    refusals = tuple(
+        ln for ln in decision.refusals() if not case_policy.paid_repair_possible(case_type, ln.rule)
+    )
     if not refusals:
         return {}
     if override_reason:
@@ -183,7 +195,9 @@ def _policy_gate(actor, decision, override_reason: str) -> dict:
     refused = [
         (n, line.rule, line.zh, line.en)
         for n, line in enumerate(decision.lines, start=1)
-        if not line.eligible and line.refused_at == "intake"
+        if not line.eligible
+        and line.refused_at == "intake"
+        and not case_policy.paid_repair_possible(case_type, line.rule)
     ]
     if refused:
         raise errors.policy_refused(refused)
@@ -299,7 +313,8 @@ def _parse_line(n: int, spec: dict, order_lines: dict) -> dict:
             name_en=reason.name_en,
         )
     serials = [str(s).strip() for s in spec.get("serial_numbers") or [] if str(s).strip()]
-    sold = set(order_line.serial_numbers or [])
+    # Sold on the line, or shipped as a replacement for a unit of it (exchanges, issue #5).
+    sold = set(serials_with_customer(order_line)) if serials else set()
     unknown = [s for s in serials if s not in sold]
     if unknown:
         raise errors.invalid_input(

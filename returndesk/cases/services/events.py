@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Max
 from django.utils import timezone
 
 from returndesk.accounts.roles import Role
@@ -15,7 +14,11 @@ CUSTOMER_VISIBLE = frozenset(
     {
         "created", "approve", "confirm_solution", "receive", "refund", "ship_replacement", "finish_repair",
         "answer", "schedule_visit", "record_inspection", "reject", "gm_reject", "uphold_rejection",
-        "overturn_rejection", "cancel", "close", "reopen", "expire", "auto_refund",
+        "overturn_rejection", "cancel", "close", "reopen", "expire", "auto_refund", "inspect", "pickup_booked",
+        "refund_complete",
+        # exchanges and repairs (issue #5)
+        "arrange_exchange", "confirm_payment", "exchange_credit_settled", "diagnose", "quote_repair",
+        "accept_quote", "decline_quote", "return_unrepaired",
     }
 )  # fmt: skip
 
@@ -34,8 +37,16 @@ def event_record(
     data: dict | None = None,
     internal: bool = False,
 ) -> CaseEvent:
-    """Append one event; the caller holds the case row lock, so sequences never collide."""
-    last = CaseEvent.objects.filter(case=case).aggregate(m=Max("sequence"))["m"] or 0
+    """Append one event; the caller holds the case row lock, so sequences never collide. The
+    last sequence is read from the (case, sequence) index, which is cheaper in the ORM than an
+    aggregate (a counter on the case would need every caller to save the case after the event)."""
+    last = (
+        CaseEvent.objects.filter(case_id=case.pk)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
+        or 0
+    )
     event = CaseEvent.objects.create(
         case=case,
         sequence=last + 1,

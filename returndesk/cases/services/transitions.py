@@ -17,20 +17,27 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from returndesk.accounts.roles import EXTERNAL_ROLES, Role
-from returndesk.core.money import ZERO
 from returndesk.followups.services import followup_schedule
+from returndesk.inspection import services as inspection
+from returndesk.logistics import services as logistics
+from returndesk.logistics.carriers import parse_shipment
+from returndesk.logistics.models import ReturnMethod
+from returndesk.logistics.selectors import return_shipment_current
+from returndesk.notifications.services import outbox_enqueue
 from returndesk.sla import services as sla_services
 
 from .. import errors
-from ..carriers import CARRIERS, normalise_tracking, tracking_valid
 from ..models import Case, CaseCause, CaseSettings, CaseType, HoldState, Status
 from ..workflow import Transition, role_may, transition_for
 from . import quantities
-from .amounts import units_value
 from .events import actor_role, event_record
 
 Effect = Callable[[Case, object, dict], dict]
 EFFECTS: dict[str, Effect] = {}
+# Work an action needs once its transaction has committed (a refund's provider calls must never
+# run inside the transaction): run at once when no transaction was open — then it returns the
+# case as that work left it — else when the open one commits (returns None).
+AFTER_COMMIT: dict[str, Callable[[Case], Case | None]] = {}
 
 
 def effect(action: str):
@@ -77,20 +84,27 @@ def case_transition(
         if locked.status == Status.CLOSED:  # a follow-up call falls due (回访, seed S8 2.3.3)
             followup_schedule(case=locked, closed_at=timezone.now())
     _refresh_from(case, locked)
+    after = AFTER_COMMIT[action](locked) if action in AFTER_COMMIT else None
+    if after is not None:
+        _refresh_from(case, after)
+        return after
     return locked
 
 
 def _refresh_from(case: Case, current: Case) -> None:
     """Bring the caller's copy up to date from the row the transition has just saved: what
     `case.refresh_from_db()` would read, without reading it again (one query less per action).
-    Nothing else writes the case row inside the transition (effects change `locked` only)."""
+    Nothing else writes the case row inside the transition (effects change `locked` only).
+    A related object the caller had loaded (assignee, creator…) is kept while the case still
+    points at the same row, so an answer built from the copy does not read it again."""
     case._prefetched_objects_cache = {}
     for field in Case._meta.concrete_fields:
+        before = case.__dict__.get(field.attname)  # not getattr: a deferred field would be read
         setattr(case, field.attname, getattr(current, field.attname))
         if field.is_relation:
             if field.is_cached(current):
                 field.set_cached_value(case, field.get_cached_value(current))
-            elif field.is_cached(case):
+            elif field.is_cached(case) and before != getattr(current, field.attname):
                 field.delete_cached_value(case)
     for relation in Case._meta.related_objects:
         if relation.is_cached(case):
@@ -184,9 +198,53 @@ def _approve(case: Case, actor, inputs: dict) -> dict:
     return {"solution": solution, "note": inputs.get("note", "")}
 
 
+# Goods come into stock (become the company's) on these types; a repair stays the customer's.
+STOCK_TYPES = frozenset({CaseType.RETURN_REFUND, CaseType.EXCHANGE})
+
+
 @effect("confirm_solution")
 def _confirm_solution(case, actor, inputs):
-    return {"solution": case.solution, "note": inputs.get("note", "")}
+    """Seed S9 step 4–5: the customer confirms and chooses how the goods come back — pickup
+    (window, address, carrier; booked through the carrier's adapter after commit), self-ship or
+    drop-off (the right warehouse's return address; the deadline is the SLA ship timeout)."""
+    data = {"solution": case.solution, "note": inputs.get("note", "")}
+    method = inputs.get("return_method") or case.solution
+    if method not in ReturnMethod.values:
+        if inputs.get("return_method"):
+            raise errors.invalid_input(
+                "return_method", "无效的退货方式:{value}", "Invalid return method: {value}",
+                value=inputs["return_method"], options=list(ReturnMethod.values),
+            )  # fmt: skip
+        return data  # e.g. an on-site repair: nothing is shipped
+    customer = case.customer
+    shipment = logistics.return_shipment_plan(
+        case=case, method=method,
+        sender_name=inputs.get("pickup_contact") or case.contact_name or customer.contact_name or customer.name,
+        sender_phone=inputs.get("pickup_phone") or case.contact_phone or customer.phone,
+        sender_address=inputs.get("pickup_address") or customer.address,
+        pickup_window_start=inputs.get("pickup_window_start"), pickup_window_end=inputs.get("pickup_window_end"),
+        carrier=inputs.get("carrier", ""),
+    )  # fmt: skip
+    case.solution = method
+    data.update(
+        solution=method, return_method=method, warehouse=shipment.warehouse.code,
+        return_address=shipment.ship_to_address,
+    )  # fmt: skip
+    if method == ReturnMethod.PICKUP:
+        data.update(pickup_address=shipment.sender_address, carrier=shipment.carrier)
+        if shipment.pickup_window_start is not None:
+            data.update(
+                pickup_window_start=shipment.pickup_window_start.isoformat(),
+                pickup_window_end=shipment.pickup_window_end.isoformat(),
+            )
+        if shipment.pickup_window_start is not None and shipment.carrier:
+            # The carrier's adapter books it once this transaction has committed (cases/notify.py);
+            # without a window or carrier yet, staff agree them with the customer and book by hand.
+            outbox_enqueue(
+                topic="case.pickup_book", payload={"case_id": str(case.id), "shipment_id": str(shipment.id)},
+                dedupe_key=f"pickup-book-{shipment.id}",
+            )  # fmt: skip
+    return data
 
 
 @effect("decline_solution")
@@ -196,28 +254,15 @@ def _decline_solution(case, actor, inputs):
 
 
 def _shipment(inputs: dict) -> tuple[str, str]:
-    carrier = str(inputs["carrier"]).upper()
-    number = normalise_tracking(str(inputs["tracking_number"]))
-    if carrier not in CARRIERS:
-        raise errors.invalid_input(
-            "carrier", "不支持的承运商:{value}", "Unknown carrier: {value}", value=inputs["carrier"]
-        )
-    if not tracking_valid(carrier, number):
-        zh, en, _pattern = CARRIERS[carrier]
-        raise errors.invalid_input(
-            "tracking_number",
-            "运单号「{value}」不符合{carrier_zh}的格式",
-            "Tracking number '{value}' is not a valid {carrier_en} number",
-            value=inputs["tracking_number"],
-            carrier_zh=zh,
-            carrier_en=en,
-        )
-    return carrier, number
+    """An outbound shipment's carrier and number, checked per carrier (logistics.carriers)."""
+    return parse_shipment(inputs["carrier"], inputs["tracking_number"])
 
 
 @effect("ship_back")
 def _ship_back(case, actor, inputs):
-    case.return_carrier, case.return_tracking_number = _shipment(inputs)
+    case.return_carrier, case.return_tracking_number = logistics.return_shipment_ship(
+        case=case, carrier=inputs["carrier"], tracking_number=inputs["tracking_number"]
+    )
     return {"carrier": case.return_carrier, "tracking_number": case.return_tracking_number}
 
 
@@ -233,7 +278,7 @@ def _receive(case, actor, inputs):
     unknown = set(received) - {str(line.id) for line in lines}
     if unknown:
         raise errors.invalid_input("received", "包含不属于本工单的行", "Contains lines not on this case")
-    result = []
+    result = {}
     for n, line in enumerate(lines, start=1):
         qty = received.get(str(line.id))
         if not isinstance(qty, int) or isinstance(qty, bool) or qty < 0:
@@ -246,18 +291,47 @@ def _receive(case, actor, inputs):
         if qty > line.quantity:
             raise errors.invalid_input(
                 f"received[{line.id}]",
-                "第 {n} 行:实收 {qty} 多于申请 {requested},多出的货品请另行登记",
-                "Line {n}: {qty} received but {requested} requested; record extra items separately",
+                "第 {n} 行:实收 {qty} 多于申请 {requested},多出的货品请登记为多收(extras)",
+                "Line {n}: {qty} received but {requested} requested; record the extra units as over (extras)",
                 n=n,
                 qty=qty,
                 requested=line.quantity,
             )
         line.quantity_received = qty
-        line.save(update_fields=["quantity_received", "updated_at"])
-        result.append(
-            {"line": str(line.id), "requested": line.quantity, "received": qty, "short": line.quantity - qty}
-        )
-    return {"lines": result, "note": inputs.get("note", "")}
+        line.quantity_accepted = None
+        line.save(update_fields=["quantity_received", "quantity_accepted", "updated_at"])
+        result[str(line.id)] = qty
+    # What arrived per unit (serials checked against the sale), what arrived besides (over,
+    # unexpected), and the units into stock awaiting inspection (inspection app).
+    shipment = return_shipment_current(case)
+    _receipt, summary = inspection.receipt_record(
+        case=case, actor=actor, received=result, serial_numbers=inputs.get("serial_numbers"),
+        extras=inputs.get("extras"), warehouse=inputs.get("warehouse"),
+        default_warehouse=shipment.warehouse if shipment is not None and shipment.is_open else None,
+        into_stock=case.type in STOCK_TYPES, note=inputs.get("note", ""),
+    )  # fmt: skip
+    logistics.return_shipment_receive(case=case)
+    return {**summary, "note": inputs.get("note", "")}
+
+
+@effect("inspect")
+def _inspect(case, actor, inputs):
+    """Seed S9 step 6 验收: every unit received is graded and checked; accepted units are what a
+    refund may pay for (CaseLine.quantity_accepted), with the deductions their failed points imply
+    under the case's stored policy decision; a disposition may be given at once."""
+    outcome = inspection.inspection_record(
+        case=case, actor=actor, units=inputs["units"],
+        deduction_schedule=(case.policy_decision or {}).get("deductions", []),
+        attachments=list(case.attachments.all()),
+    )  # fmt: skip
+    for line in case.lines.all():
+        line.quantity_accepted = outcome["accepted"].get(line.id, 0)
+        line.save(update_fields=["quantity_accepted", "updated_at"])
+    accepted = sum(outcome["accepted"].values())
+    return {
+        "accepted": accepted, "rejected": len(outcome["units"]) - accepted, "units": outcome["units"],
+        "note": inputs.get("note", ""),
+    }  # fmt: skip
 
 
 @effect("confirm_cause")
@@ -289,6 +363,7 @@ def _confirm_cause(case, actor, inputs):
             "stage": inputs["stage"],
             "responsible_department": inputs["responsible_department"],
             "responsible_person": inputs.get("responsible_person", ""),
+            "batch_lot": inputs.get("batch_lot", ""),
             "handling": inputs["handling"],
             "description": inputs.get("description", ""),
             "confirmed_by": actor,
@@ -299,6 +374,7 @@ def _confirm_cause(case, actor, inputs):
         "stage": cause.stage,
         "responsible_department": cause.responsible_department,
         "responsible_person": cause.responsible_person,
+        "batch_lot": cause.batch_lot,
         "handling": cause.handling,
     }
 
@@ -320,57 +396,13 @@ EFFECTS["reject"] = _reject
 EFFECTS["gm_reject"] = _reject
 
 
-@effect("refund")
-def _refund(case, actor, inputs):
-    """Seed S2 财务冲账 / S9 step 7: the value of the units actually received (return) or claimed
-    (refund only), computed under the order-line locks; those units count as returned."""
-    lines = list(case.lines.all())
-    locked = quantities.lock_order_lines(line.order_line_id for line in lines)
-    units = {
-        line.id: (line.quantity_received or 0) if case.type == CaseType.RETURN_REFUND else line.quantity
-        for line in lines
-    }
-    total = ZERO
-    detail = []
-    for line in lines:
-        line.refund_amount = units_value(locked[line.order_line_id], units[line.id])
-        line.save(update_fields=["refund_amount", "updated_at"])
-        total += line.refund_amount
-        detail.append({"line": str(line.id), "units": units[line.id], "amount": str(line.refund_amount)})
-    quantities.settle_returned(lines=lines, quantities=units)
-    case.refund_amount = total
-    case.refund_reference = inputs["reference"]
-    case.refunded_at = timezone.now()
-    return {
-        "amount": str(total),
-        "reference": inputs["reference"],
-        "lines": detail,
-        "note": inputs.get("note", ""),
-    }
-
-
-@effect("ship_replacement")
-def _ship_replacement(case, actor, inputs):
-    case.outbound_carrier, case.outbound_tracking_number = _shipment(inputs)
-    quantities.release(lines=list(case.lines.all()))
-    return {"carrier": case.outbound_carrier, "tracking_number": case.outbound_tracking_number}
-
-
 @effect("start_repair")
 def _start_repair(case, actor, inputs):
     return {"note": inputs.get("note", "")}
 
 
-@effect("finish_repair")
-def _finish_repair(case, actor, inputs):
-    case.outbound_carrier, case.outbound_tracking_number = _shipment(inputs)
-    case.resolution = inputs["result"]
-    quantities.release(lines=list(case.lines.all()))
-    return {
-        "result": inputs["result"],
-        "carrier": case.outbound_carrier,
-        "tracking_number": case.outbound_tracking_number,
-    }
+# ship_replacement, finish_repair, record_inspection and the other exchange, repair and
+# acceptance effects are in exchange.py, repair.py and acceptance.py (issue #5).
 
 
 @effect("answer")
@@ -391,18 +423,6 @@ def _schedule_visit(case, actor, inputs):
     if timezone.is_naive(visit_at):
         visit_at = timezone.make_aware(visit_at)
     return {"visit_at": visit_at.isoformat(), "technician": inputs["technician"]}
-
-
-@effect("record_inspection")
-def _record_inspection(case, actor, inputs):
-    if inputs["result"] not in {"passed", "issues_found"}:
-        raise errors.invalid_input(
-            "result", "验收结论须为「通过」或「发现问题」", "The result must be 'passed' or 'issues_found'"
-        )
-    if inputs["result"] == "issues_found" and not inputs.get("findings"):
-        raise errors.invalid_input("findings", "请描述发现的问题", "Describe the issues found")
-    case.resolution = inputs.get("findings") or inputs["result"]
-    return {"result": inputs["result"], "findings": inputs.get("findings", "")}
 
 
 @effect("appeal")
@@ -431,8 +451,20 @@ def _overturn(case, actor, inputs):
     return {"opinion": inputs["opinion"]}
 
 
+def _call_off_shipment(case) -> None:
+    """The goods will not come: the open return shipment is cancelled; a pickup an adapter had
+    booked is cancelled with the carrier after commit (cases/notify.py)."""
+    shipment = logistics.return_shipment_cancel(case=case)
+    if shipment is not None and shipment.booking_reference and shipment.adapter not in ("", "manual"):
+        outbox_enqueue(
+            topic="case.pickup_cancel", payload={"case_id": str(case.id), "shipment_id": str(shipment.id)},
+            dedupe_key=f"pickup-cancel-{shipment.id}",
+        )  # fmt: skip
+
+
 @effect("cancel")
 def _cancel(case, actor, inputs):
+    _call_off_shipment(case)
     quantities.release(lines=list(case.lines.all()))
     case.closed_at = timezone.now()
     return {"reason": inputs["reason"]}
@@ -441,22 +473,10 @@ def _cancel(case, actor, inputs):
 @effect("expire")
 def _expire(case, actor, inputs):
     """Two-sided timeout (sla.rules): the customer did not confirm or ship in time."""
+    _call_off_shipment(case)
     quantities.release(lines=list(case.lines.all()))
     case.closed_at = timezone.now()
     return {"reason": inputs["reason"]}
-
-
-@effect("auto_refund")
-def _auto_refund(case, actor, inputs):
-    """Two-sided timeout (sla.rules receipt_timeout, action "refund"): the carrier delivered and
-    the warehouse did not confirm receipt in time, so every unit counts as received and the
-    refund is made as finance would (the same amounts, settled on the order lines)."""
-    deemed = []
-    for line in case.lines.all():
-        line.quantity_received = line.quantity
-        line.save(update_fields=["quantity_received", "updated_at"])
-        deemed.append({"line": str(line.id), "received": line.quantity})
-    return {**_refund(case, actor, inputs), "deemed_received": deemed}
 
 
 @effect("close")

@@ -13,6 +13,7 @@ from returndesk.accounts.models import User
 from returndesk.accounts.roles import Role
 from returndesk.catalog.models import CustomerType
 from returndesk.catalog.tests.factories import make_customer, make_product
+from returndesk.inspection.tests.helpers import goods_reference_data, load_goods_reference_data  # noqa: F401
 from returndesk.orders.models import OrderLine
 from returndesk.orders.tests.factories import make_order
 
@@ -28,6 +29,7 @@ def reference_data(db):
     """The reasons and workflow settings the migration loads. Transactional tests flush the
     database after they run, so a later transactional test loads them again (idempotent)."""
     import_module(_REASONS_MIGRATION).load_reasons(apps, None)
+    load_goods_reference_data()  # the receipt checklist and a default return warehouse
 
 
 @pytest.fixture

@@ -7,13 +7,16 @@ import struct
 import zlib
 from collections.abc import Iterable
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from returndesk.cases import services
 from returndesk.cases.models import Attachment, Case, CaseCause, CaseEvent, CaseLine
 from returndesk.cases.policy import evidence_outstanding
 from returndesk.core.errors import DomainError
+from returndesk.inspection.tests.helpers import units_payload
 from returndesk.notifications.models import OutboxMessage
 from returndesk.orders.models import OrderLine
 
@@ -127,15 +130,50 @@ def approve_and_ship(case: Case, *, reviewer, customer_actor, solution: str = "s
     if evidence_outstanding(case):
         add_photo(case, customer_actor)
     services.case_approve(case=case, actor=reviewer, solution=solution)
-    services.case_confirm_solution(case=case, actor=customer_actor)
+    services.case_confirm_solution(case=case, actor=customer_actor, **pickup_inputs(solution))
     services.case_ship_back(case=case, actor=customer_actor, carrier="SF", tracking_number="SF1234567890123")
     return case
+
+
+def in_stock(order_line: OrderLine, quantity: int = 5) -> None:
+    """Sellable units of the order line's product in the default warehouse, where an exchange
+    reserves its replacement (docs/exchanges-repairs.md)."""
+    from returndesk.catalog.models import Warehouse
+    from returndesk.catalog.tests.factories import make_warehouse
+    from returndesk.inventory.services import stock_move
+
+    warehouse = Warehouse.objects.filter(is_default=True).first() or make_warehouse(is_default=True)
+    stock_move(
+        product=order_line.product, warehouse=warehouse, quantity=quantity, target="sellable", kind="opening"
+    )
+
+
+def pickup_inputs(solution: str) -> dict:
+    """What a customer confirming a pickup gives: tomorrow 09:00–11:00 local time, SF, an address."""
+    if solution != "pickup":
+        return {}
+    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    return {
+        "return_method": "pickup", "pickup_window_start": start, "pickup_window_end": start + timedelta(hours=2),
+        "carrier": "SF",
+        "pickup_address": "上海市浦东新区世纪大道 100 号 8 楼",
+    }  # fmt: skip
 
 
 def receive_all(case: Case, *, warehouse) -> Case:
     return services.case_receive(
         case=case, actor=warehouse, received={str(line.id): line.quantity for line in case.lines.all()}
     )
+
+
+def inspect_all(case: Case, *, inspector, grade: str = "A") -> Case:
+    """Seed S9 step 6: every unit received passes every checklist point and is accepted."""
+    return services.case_inspect(case=case, actor=inspector, units=units_payload(case, grade=grade))
+
+
+def receive_and_inspect(case: Case, *, warehouse) -> Case:
+    receive_all(case, warehouse=warehouse)
+    return inspect_all(case, inspector=warehouse)
 
 
 def confirm_cause(case: Case, *, qc) -> Case:

@@ -11,6 +11,7 @@ import pytest
 
 from returndesk.cases import services
 from returndesk.cases.models import CaseCause, CaseSettings, HoldState, Status
+from returndesk.refunds.models import CreditNote, RefundCalculation
 
 from .helpers import (
     add_photo,
@@ -18,9 +19,12 @@ from .helpers import (
     confirm_cause,
     event_trail,
     held_returned,
+    in_stock,
+    inspect_all,
     line_of,
     open_case,
     receive_all,
+    receive_and_inspect,
     refused,
     reload_line,
 )
@@ -50,18 +54,24 @@ def test_given_a_consumer_with_a_faulty_laptop_when_the_s9_return_and_refund_flo
     )
     services.case_receive(case=case, actor=warehouse, received={str(line_of(case).id): 2}, note="完好")
     assert case.status == Status.RECEIVED
+    inspect_all(case, inspector=warehouse)
+    assert (case.status, line_of(case).quantity_accepted) == (Status.GOODS_INSPECTED, 2)
     confirm_cause(case, qc=qc)
     assert case.status == Status.CAUSE_CONFIRMED
-    services.case_refund(case=case, actor=finance, reference="CN-2026-0001")
-    assert (case.status, case.refund_amount, case.refund_reference) == (
+    services.case_refund(case=case, actor=finance, reference="JV-2026-0001")
+    # The gateway (simulated, default: succeeds) answers at once: the case is refunded and the
+    # credit note that reverses the sale is its reference.
+    note = CreditNote.objects.get(case=case)
+    assert (case.status, case.refund_amount, case.refund_reference, note.amount) == (
         Status.REFUNDED,
         Decimal("200.00"),
-        "CN-2026-0001",
+        note.number,
+        Decimal("200.00"),
     )
     assert case.refunded_at is not None
     services.case_close(case=case, actor=agent)
 
-    assert (case.status, case.version) == (Status.CLOSED, 8)
+    assert (case.status, case.version) == (Status.CLOSED, 10)
     assert case.closed_at is not None
     assert event_trail(case) == [
         ("created", "", "submitted"),
@@ -70,13 +80,16 @@ def test_given_a_consumer_with_a_faulty_laptop_when_the_s9_return_and_refund_flo
         ("confirm_solution", "awaiting_customer", "awaiting_return"),
         ("ship_back", "awaiting_return", "in_transit"),
         ("receive", "in_transit", "received"),
-        ("confirm_cause", "received", "cause_confirmed"),
-        ("refund", "cause_confirmed", "refunded"),
+        ("inspect", "received", "goods_inspected"),
+        ("confirm_cause", "goods_inspected", "cause_confirmed"),
+        ("refund", "cause_confirmed", "refund_pending"),
+        ("refund_complete", "refund_pending", "refunded"),
         ("close", "refunded", "closed"),
     ]
-    assert list(case.events.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert list(case.events.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
     assert list(case.events.values_list("actor__username", flat=True)) == [
-        "zhangsan", "zhangsan", "agent", "zhangsan", "zhangsan", "warehouse", "qc", "finance", "agent",
+        "zhangsan", "zhangsan", "agent", "zhangsan", "zhangsan", "warehouse", "warehouse", "qc", "finance", None,
+        "agent",
     ]  # fmt: skip
     line = line_of(case)
     assert (line.quantity_received, line.hold_state, line.refund_amount) == (
@@ -116,8 +129,10 @@ def test_given_a_distributor_notice_when_the_s2_flow_runs_with_a_short_receipt_t
     services.case_receive(case=case, actor=warehouse, received={str(line_of(case).id): 3}, note="短少 1 台")
     assert line_of(case).quantity_received == 3
     assert case.events.get(type="receive").data["lines"] == [
-        {"line": str(line_of(case).id), "requested": 4, "received": 3, "short": 1}
-    ]
+        {"line": str(line_of(case).id), "requested": 4, "received": 3, "short": 1, "serial_numbers": [],
+         "serial_issues": []}
+    ]  # fmt: skip
+    inspect_all(case, inspector=warehouse)
     services.case_confirm_cause(
         case=case,
         actor=qc,
@@ -146,7 +161,7 @@ def test_given_a_distributor_notice_when_the_s2_flow_runs_with_a_short_receipt_t
     assert (case.status, case.refund_amount) == (Status.REFUNDED, Decimal("360.00"))
     services.case_close(case=case, actor=sales)
 
-    assert (case.status, case.version) == (Status.CLOSED, 9)
+    assert (case.status, case.version) == (Status.CLOSED, 11)
     assert event_trail(case) == [
         ("created", "", "submitted"),
         ("attachment_added", "", ""),
@@ -154,13 +169,17 @@ def test_given_a_distributor_notice_when_the_s2_flow_runs_with_a_short_receipt_t
         ("confirm_solution", "awaiting_customer", "awaiting_return"),
         ("ship_back", "awaiting_return", "in_transit"),
         ("receive", "in_transit", "received"),
-        ("confirm_cause", "received", "cause_confirmed"),
+        ("inspect", "received", "goods_inspected"),
+        ("confirm_cause", "goods_inspected", "cause_confirmed"),
         ("gm_approve", "cause_confirmed", "gm_approved"),
-        ("refund", "gm_approved", "refunded"),
+        ("refund", "gm_approved", "refund_pending"),
+        ("refund_complete", "refund_pending", "refunded"),
         ("close", "refunded", "closed"),
     ]
-    assert case.events.get(type="refund").data["lines"] == [
-        {"line": str(line_of(case).id), "units": 3, "amount": "360.00"}
+    assert case.events.get(type="refund").data["components"]["goods_gross"] == "360.00"
+    (calculation,) = RefundCalculation.objects.filter(case=case)
+    assert [(ln["case_line"], ln["units"], ln["gross"]) for ln in calculation.lines] == [
+        (str(line_of(case).id), 3, "360.00")
     ]
     assert held_returned(ol) == (0, 3)
     assert reload_line(ol).returnable_quantity == 7
@@ -209,11 +228,12 @@ def test_given_a_refund_only_claim_below_the_gm_amount_when_approved_and_refunde
     services.case_refund(case=case, actor=finance, reference="CN-9")
     services.case_close(case=case, actor=agent)
 
-    assert (case.status, case.refund_amount, case.version) == (Status.CLOSED, Decimal("100.00"), 4)
+    assert (case.status, case.refund_amount, case.version) == (Status.CLOSED, Decimal("100.00"), 5)
     assert event_trail(case) == [
         ("created", "", "submitted"),
         ("approve", "submitted", "approved"),
-        ("refund", "approved", "refunded"),
+        ("refund", "approved", "refund_pending"),
+        ("refund_complete", "refund_pending", "refunded"),
         ("close", "refunded", "closed"),
     ]
     assert held_returned(line5) == (0, 1)
@@ -240,7 +260,8 @@ def test_given_a_refund_only_claim_above_the_gm_amount_when_finance_refunds_firs
         ("attachment_added", "", ""),
         ("approve", "submitted", "approved"),
         ("gm_approve", "approved", "gm_approved"),
-        ("refund", "gm_approved", "refunded"),
+        ("refund", "gm_approved", "refund_pending"),
+        ("refund_complete", "refund_pending", "refunded"),
     ]
     assert case.events.get(type="gm_approve").data == {"opinion": "同意", "claimed_amount": "6000.00"}
     assert held_returned(ol) == (0, 1)
@@ -280,13 +301,15 @@ def test_given_an_exchange_when_the_replacement_ships_and_the_case_closes_then_t
     consumer, consumer_user, line5, agent, warehouse, qc
 ):
     """Seed S9 step 5c: exchange ships from the warehouse after the faulty unit is back."""
+    in_stock(line5)
     case = open_case(
         actor=consumer_user, customer=consumer, order_line=line5, quantity=1, reason="Q02", type="exchange"
     )
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user, solution="pickup")
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
     assert held_returned(line5) == (1, 0)
+    services.case_arrange_exchange(case=case, actor=agent)
     services.case_ship_replacement(case=case, actor=warehouse, carrier="ZTO", tracking_number="773012345678")
     assert (case.status, case.outbound_carrier, case.outbound_tracking_number) == (
         Status.REPLACEMENT_SHIPPED,
@@ -296,7 +319,7 @@ def test_given_an_exchange_when_the_replacement_ships_and_the_case_closes_then_t
     assert held_returned(line5) == (0, 0)
     services.case_close(case=case, actor=agent)
 
-    assert (case.status, case.version) == (Status.CLOSED, 8)
+    assert (case.status, case.version) == (Status.CLOSED, 10)
     assert event_trail(case) == [
         ("created", "", "submitted"),
         ("attachment_added", "", ""),
@@ -304,8 +327,10 @@ def test_given_an_exchange_when_the_replacement_ships_and_the_case_closes_then_t
         ("confirm_solution", "awaiting_customer", "awaiting_return"),
         ("ship_back", "awaiting_return", "in_transit"),
         ("receive", "in_transit", "received"),
-        ("confirm_cause", "received", "cause_confirmed"),
-        ("ship_replacement", "cause_confirmed", "replacement_shipped"),
+        ("inspect", "received", "goods_inspected"),
+        ("confirm_cause", "goods_inspected", "cause_confirmed"),
+        ("arrange_exchange", "cause_confirmed", "replacement_reserved"),
+        ("ship_replacement", "replacement_reserved", "replacement_shipped"),
         ("close", "replacement_shipped", "closed"),
     ]
     assert line_of(case).hold_state == HoldState.RELEASED
@@ -320,21 +345,23 @@ def test_given_a_repair_when_qc_repairs_and_ships_it_back_then_the_case_closes_w
         actor=consumer_user, customer=consumer, order_line=line5, quantity=1, reason="Q03", type="repair"
     )
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
+    services.case_diagnose(case=case, actor=qc, diagnosis="键盘排线松脱")
     services.case_start_repair(case=case, actor=qc, note="更换键盘")
     assert case.status == Status.REPAIRING
     services.case_finish_repair(
-        case=case, actor=qc, result="已更换键盘并测试通过", carrier="EMS", tracking_number="EA123456789CN"
-    )
+        case=case, actor=qc, result="已更换键盘并测试通过", outcome="fixed", carrier="EMS",
+        tracking_number="EA123456785CN",
+    )  # fmt: skip
     assert (case.status, case.resolution, case.outbound_tracking_number) == (
         Status.REPAIRED,
         "已更换键盘并测试通过",
-        "EA123456789CN",
+        "EA123456785CN",
     )
     services.case_close(case=case, actor=agent)
 
-    assert (case.status, case.version) == (Status.CLOSED, 9)
+    assert (case.status, case.version) == (Status.CLOSED, 11)
     assert event_trail(case) == [
         ("created", "", "submitted"),
         ("attachment_added", "", ""),
@@ -342,8 +369,10 @@ def test_given_a_repair_when_qc_repairs_and_ships_it_back_then_the_case_closes_w
         ("confirm_solution", "awaiting_customer", "awaiting_return"),
         ("ship_back", "awaiting_return", "in_transit"),
         ("receive", "in_transit", "received"),
-        ("confirm_cause", "received", "cause_confirmed"),
-        ("start_repair", "cause_confirmed", "repairing"),
+        ("inspect", "received", "goods_inspected"),
+        ("confirm_cause", "goods_inspected", "cause_confirmed"),
+        ("diagnose", "cause_confirmed", "ready_for_repair"),
+        ("start_repair", "ready_for_repair", "repairing"),
         ("finish_repair", "repairing", "repaired"),
         ("close", "repaired", "closed"),
     ]
@@ -397,9 +426,11 @@ def test_given_a_goods_case_without_lines_when_opened_then_refused_with_no_lines
 
 
 def test_given_a_delivery_acceptance_when_issues_are_found_then_findings_are_required_and_the_case_closes_with_them(
-    key_account, agent, qc
+    key_account, agent, qc, make_line
 ):
-    """Seed S1 二.3: on-site acceptance inspection; 'issues found' must say which issues."""
+    """Seed S1 二.3: on-site acceptance inspection; 'issues found' must say which issues, per
+    order line (problem and quantity; docs/exchanges-repairs.md)."""
+    ol = make_line(key_account, quantity=10)
     case = open_case(actor=agent, customer=key_account, type="acceptance", channel="phone")
     services.case_schedule_visit(
         case=case, actor=agent, visit_at=datetime(2026, 12, 1, 9, 30, tzinfo=SHANGHAI), technician="赵师傅"
@@ -407,10 +438,18 @@ def test_given_a_delivery_acceptance_when_issues_are_found_then_findings_are_req
     assert case.status == Status.VISIT_SCHEDULED
 
     with refused("case.invalid_input", case=case) as exc:
-        services.case_record_inspection(case=case, actor=qc, result="issues_found")
-    assert exc.value.fields == {"findings": ("请描述发现的问题", "Describe the issues found")}
+        services.case_record_inspection(case=case, actor=qc, result="issues_found", findings="3 台外箱破损")
+    assert exc.value.fields == {
+        "issues": (
+            "请按订单行列出发现的问题(问题、数量)",
+            "List the issues found by order line (problem, quantity)",
+        )
+    }
 
-    services.case_record_inspection(case=case, actor=qc, result="issues_found", findings="3 台外箱破损")
+    services.case_record_inspection(
+        case=case, actor=qc, result="issues_found", findings="3 台外箱破损",
+        issues=[{"order_line": str(ol.id), "reason": "D03", "quantity": 3, "description": "外箱破损"}],
+    )  # fmt: skip
     assert (case.status, case.resolution) == (Status.INSPECTED, "3 台外箱破损")
     services.case_close(case=case, actor=agent)
 
@@ -515,7 +554,7 @@ def test_given_a_refunded_and_closed_case_when_the_supervisor_reopens_then_refus
 ):
     case = open_case(actor=consumer_user, customer=consumer, order_line=line5, quantity=1, reason="Q01")
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
     services.case_refund(case=case, actor=finance, reference="CN-1")
     services.case_close(case=case, actor=agent)
@@ -529,12 +568,14 @@ def test_given_a_refunded_and_closed_case_when_the_supervisor_reopens_then_refus
 def test_given_a_closed_exchange_when_the_supervisor_reopens_then_it_is_submitted_again_and_re_holds_the_quantity(
     consumer, consumer_user, line5, agent, supervisor, warehouse, qc
 ):
+    in_stock(line5)
     case = open_case(
         actor=consumer_user, customer=consumer, order_line=line5, quantity=2, reason="Q02", type="exchange"
     )
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
+    services.case_arrange_exchange(case=case, actor=agent)
     services.case_ship_replacement(
         case=case, actor=warehouse, carrier="SF", tracking_number="SF1234567890123"
     )
@@ -543,7 +584,7 @@ def test_given_a_closed_exchange_when_the_supervisor_reopens_then_it_is_submitte
 
     services.case_reopen(case=case, actor=supervisor, reason="换货机同样花屏")
 
-    assert (case.status, case.version, case.closed_at, case.resolution) == (Status.SUBMITTED, 9, None, "")
+    assert (case.status, case.version, case.closed_at, case.resolution) == (Status.SUBMITTED, 11, None, "")
     assert event_trail(case)[-2:] == [
         ("close", "replacement_shipped", "closed"),
         ("reopen", "closed", "submitted"),
@@ -560,7 +601,7 @@ def test_given_a_gm_rejection_overturned_on_appeal_when_the_case_goes_round_agai
     unique constraint and crashed with IntegrityError)."""
     case = open_case(actor=consumer_user, customer=consumer, order_line=line5, quantity=1, reason="Q01")
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
     services.case_gm_reject(case=case, actor=supervisor, reason="人为损坏", alternative="付费维修")
     assert held_returned(line5) == (0, 0)
@@ -568,7 +609,7 @@ def test_given_a_gm_rejection_overturned_on_appeal_when_the_case_goes_round_agai
     services.case_overturn_rejection(case=case, actor=supervisor, opinion="视频可信")
     assert held_returned(line5) == (1, 0)
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
 
     services.case_confirm_cause(
         case=case, actor=qc, is_our_product=True, stage="packaging", responsible_department="包装车间",
@@ -583,8 +624,9 @@ def test_given_a_gm_rejection_overturned_on_appeal_when_the_case_goes_round_agai
         "packaging",
     ]
     assert [t for t, _f, _t in event_trail(case)] == [
-        "created", "attachment_added", "approve", "confirm_solution", "ship_back", "receive", "confirm_cause",
-        "gm_reject", "appeal", "overturn_rejection", "approve", "confirm_solution", "ship_back", "receive", "confirm_cause",
+        "created", "attachment_added", "approve", "confirm_solution", "ship_back", "receive", "inspect",
+        "confirm_cause", "gm_reject", "appeal", "overturn_rejection", "approve", "confirm_solution", "ship_back",
+        "receive", "inspect", "confirm_cause",
     ]  # fmt: skip
 
 
@@ -593,14 +635,16 @@ def test_given_a_gm_approved_distributor_exchange_reopened_when_the_warehouse_sh
 ):
     """An approval belongs to one review round: after a reopen the GM must approve again."""
     line = make_line(distributor, quantity=4)
+    in_stock(line)
     case = open_case(
         actor=sales, customer=distributor, order_line=line, quantity=2, channel="distributor_notice",
         type="exchange",
     )  # fmt: skip
     approve_and_ship(case, reviewer=sales, customer_actor=sales)
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
     services.case_gm_approve(case=case, actor=gm, opinion="同意换货")
+    services.case_arrange_exchange(case=case, actor=sales)
     services.case_ship_replacement(
         case=case, actor=warehouse, carrier="SF", tracking_number="SF1234567890123"
     )
@@ -608,13 +652,11 @@ def test_given_a_gm_approved_distributor_exchange_reopened_when_the_warehouse_sh
     services.case_reopen(case=case, actor=supervisor, reason="换货机同样故障")
     assert case.gm_approved_at is None
     approve_and_ship(case, reviewer=sales, customer_actor=sales)
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
 
     with refused("case.guard.gm_approved_if_required", case=case, order_lines=[line]):
-        services.case_ship_replacement(
-            case=case, actor=warehouse, carrier="SF", tracking_number="SF1234567890124"
-        )
+        services.case_arrange_exchange(case=case, actor=sales)
 
 
 @pytest.mark.parametrize("role_fixture", ["warehouse", "qc", "gm", "finance", "sysadmin"])

@@ -21,6 +21,7 @@ from returndesk.orders.tests.factories import make_order
 from returndesk.policies.models import AutoApprovalRule, PolicySettings, PolicyVersion, ReturnWindowRule
 from returndesk.policies.models import ReasonClass as PolicyReasonClass
 from returndesk.policies.services import policy_publish, policy_version_current
+from returndesk.repairs.models import RepairRecord
 
 from .helpers import (
     add_photo,
@@ -28,7 +29,7 @@ from .helpers import (
     confirm_cause,
     event_trail,
     open_case,
-    receive_all,
+    receive_and_inspect,
     refused,
     state_of,
 )
@@ -409,11 +410,17 @@ def test_given_another_customer_s_line_when_previewed_then_refused_like_creation
 def _repaired(case, *, customer_user, agent, warehouse, qc):
     add_photo(case, customer_user)
     approve_and_ship(case, reviewer=agent, customer_actor=customer_user)
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
     confirm_cause(case, qc=qc)
+    services.case_diagnose(case=case, actor=qc, diagnosis="屏幕排线接触不良")
     services.case_start_repair(case=case, actor=qc)
     services.case_finish_repair(
-        case=case, actor=qc, result="更换屏幕排线", carrier="SF", tracking_number="SF1234567890123"
+        case=case,
+        actor=qc,
+        result="更换屏幕排线",
+        outcome="fixed",
+        carrier="SF",
+        tracking_number="SF1234567890123",
     )
     services.case_close(case=case, actor=agent)
 
@@ -451,6 +458,10 @@ def test_given_a_laptop_repaired_twice_for_the_same_fault_when_it_fails_a_third_
     _repaired(open_repair(), customer_user=consumer_user, agent=agent, warehouse=warehouse, qc=qc)
 
     assert CaseEvent.objects.filter(type="finish_repair").count() == 2
+    assert list(RepairRecord.objects.values_list("serial_number", "fault__code", "covered")) == [
+        ("HC14A0001", "Q02", True),
+        ("HC14A0001", "Q02", True),
+    ]
     assert (ask().eligible, ask().lines[0].rule) == (True, "quality.repair_ladder")
     assert (ask("Q03").eligible, ask("Q03").lines[0].rule) == (
         False,

@@ -14,6 +14,8 @@ from .helpers import (
     approve_and_ship,
     confirm_cause,
     held_returned,
+    in_stock,
+    inspect_all,
     line_of,
     open_case,
     refund_only_refunded,
@@ -85,6 +87,7 @@ def test_given_two_partial_returns_refunded_one_after_the_other_then_returned_qu
         case = open_case(actor=consumer_user, customer=consumer, order_line=line5, quantity=quantity)
         approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
         services.case_receive(case=case, actor=warehouse, received={str(line_of(case).id): quantity})
+        inspect_all(case, inspector=warehouse)
         confirm_cause(case, qc=qc)
         services.case_refund(case=case, actor=finance, reference=f"CN-{n}")
         assert case.refund_amount == Decimal("200.00")
@@ -102,6 +105,7 @@ def test_given_a_short_receipt_when_refunded_then_only_received_units_count_as_r
     case = open_case(actor=consumer_user, customer=consumer, order_line=line5, quantity=3)
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
     services.case_receive(case=case, actor=warehouse, received={str(line_of(case).id): 1})
+    inspect_all(case, inspector=warehouse)
     confirm_cause(case, qc=qc)
     services.case_refund(case=case, actor=finance, reference="CN-1")
 
@@ -170,12 +174,15 @@ def test_given_a_closed_exchange_whose_units_were_taken_by_another_case_when_reo
     consumer, consumer_user, line5, agent, supervisor, warehouse, qc
 ):
     """Reopening re-holds the released units; if they are no longer returnable it is refused."""
+    in_stock(line5)
     case = open_case(
         actor=consumer_user, customer=consumer, order_line=line5, quantity=2, reason="Q02", type="exchange"
     )
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
     services.case_receive(case=case, actor=warehouse, received={str(line_of(case).id): 2})
+    inspect_all(case, inspector=warehouse)
     confirm_cause(case, qc=qc)
+    services.case_arrange_exchange(case=case, actor=agent)
     services.case_ship_replacement(
         case=case, actor=warehouse, carrier="SF", tracking_number="SF1234567890123"
     )

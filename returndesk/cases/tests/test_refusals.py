@@ -13,7 +13,16 @@ from returndesk.cases import services
 from returndesk.cases.models import Case
 from returndesk.core.errors import DomainError
 
-from .helpers import add_photo, approve_and_ship, confirm_cause, line_of, open_case, receive_all, refused
+from .helpers import (
+    add_photo,
+    approve_and_ship,
+    confirm_cause,
+    inspect_all,
+    line_of,
+    open_case,
+    receive_and_inspect,
+    refused,
+)
 
 
 @pytest.fixture
@@ -54,7 +63,7 @@ def test_given_a_submitted_case_when_the_system_rejects_then_refused_with_role_f
 def test_given_a_received_return_when_the_agent_refunds_then_refused_because_only_finance_refunds(
     in_transit, warehouse, agent
 ):
-    receive_all(in_transit, warehouse=warehouse)
+    receive_and_inspect(in_transit, warehouse=warehouse)
     with refused("case.role_forbidden", case=in_transit):
         services.case_refund(case=in_transit, actor=agent, reference="CN-1")
 
@@ -161,20 +170,21 @@ def test_given_a_submitted_case_when_approved_with_an_unknown_solution_then_refu
 
 
 @pytest.mark.parametrize(
-    ("carrier", "tracking_number", "field"),
+    ("carrier", "tracking_number", "field", "code"),
     [
-        ("DHLX", "SF1234567890123", "carrier"),
-        ("SF", "SF123", "tracking_number"),
-        ("SF", "1234567890123", "tracking_number"),
-        ("EMS", "EA12345678CN", "tracking_number"),
+        ("DHLX", "SF1234567890123", "carrier", "logistics.carrier_unknown"),
+        ("SF", "SF123", "tracking_number", "logistics.tracking_invalid"),
+        ("SF", "1234567890123", "tracking_number", "logistics.tracking_invalid"),
+        ("EMS", "EA12345678CN", "tracking_number", "logistics.tracking_invalid"),
+        ("EMS", "EA123456789CN", "tracking_number", "logistics.tracking_invalid"),  # wrong S10 check digit
     ],
 )
 def test_given_an_awaiting_return_case_when_shipped_back_with_a_bad_carrier_or_tracking_number_then_refused(
-    case, agent, consumer_user, carrier, tracking_number, field
+    case, agent, consumer_user, carrier, tracking_number, field, code
 ):
     services.case_approve(case=case, actor=agent, solution="self_ship")
     services.case_confirm_solution(case=case, actor=consumer_user)
-    with refused("case.invalid_input", case=case) as exc:
+    with refused(code, case=case) as exc:
         services.case_ship_back(
             case=case, actor=consumer_user, carrier=carrier, tracking_number=tracking_number
         )
@@ -186,7 +196,7 @@ def test_given_a_case_in_transit_when_the_warehouse_receives_more_than_requested
 ):
     with refused("case.invalid_input", case=in_transit) as exc:
         services.case_receive(case=in_transit, actor=warehouse, received={str(line_of(in_transit).id): 3})
-    assert exc.value.en == "Line 1: 3 received but 2 requested; record extra items separately"
+    assert exc.value.en == "Line 1: 3 received but 2 requested; record the extra units as over (extras)"
 
 
 def test_given_a_two_line_case_when_the_receipt_is_valid_for_one_line_and_not_the_other_then_neither_is_recorded(
@@ -228,7 +238,7 @@ def test_given_a_case_in_transit_when_the_receipt_names_a_line_of_another_case_t
 
 
 def test_given_a_received_case_when_qc_names_an_unknown_stage_then_refused(in_transit, warehouse, qc):
-    receive_all(in_transit, warehouse=warehouse)
+    receive_and_inspect(in_transit, warehouse=warehouse)
     with refused("case.invalid_input", case=in_transit) as exc:
         services.case_confirm_cause(
             case=in_transit, actor=qc, is_our_product=True, stage="moon", responsible_department="生产部",
@@ -360,7 +370,7 @@ def test_given_a_received_quality_return_when_finance_refunds_before_qc_confirms
     in_transit, warehouse, finance
 ):
     """Seed S2: production/QC confirms the cause of quality returns before the refund."""
-    receive_all(in_transit, warehouse=warehouse)
+    receive_and_inspect(in_transit, warehouse=warehouse)
     with refused("case.guard.cause_confirmed_if_required", case=in_transit) as exc:
         services.case_refund(case=in_transit, actor=finance, reference="CN-1")
     assert exc.value.en == "Production/QC must confirm the cause first"
@@ -372,6 +382,7 @@ def test_given_a_return_where_nothing_arrived_when_finance_refunds_then_refused_
     case = open_case(actor=consumer_user, customer=consumer, order_line=line5, quantity=2, reason="C02")
     approve_and_ship(case, reviewer=agent, customer_actor=consumer_user)
     services.case_receive(case=case, actor=warehouse, received={str(line_of(case).id): 0}, note="空箱")
+    inspect_all(case, inspector=warehouse)  # nothing to inspect
     with refused("case.guard.goods_received", case=case, order_lines=[line5]):
         services.case_refund(case=case, actor=finance, reference="CN-1")
 
@@ -384,7 +395,7 @@ def test_given_a_received_distributor_return_when_the_gm_approves_before_qc_then
         actor=sales, customer=distributor, order_line=ol, quantity=2, channel="distributor_notice"
     )
     approve_and_ship(case, reviewer=sales, customer_actor=sales)
-    receive_all(case, warehouse=warehouse)
+    receive_and_inspect(case, warehouse=warehouse)
     with refused("case.guard.gm_approval_required", case=case) as exc:
         services.case_gm_approve(case=case, actor=gm, opinion="同意")
     assert exc.value.en == "Production/QC must confirm the cause first"

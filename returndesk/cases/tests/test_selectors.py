@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from returndesk.cases import selectors, services
 
-from .helpers import add_photo, approve_and_ship, confirm_cause, open_case, receive_all
+from .helpers import add_photo, approve_and_ship, confirm_cause, open_case, receive_and_inspect
 
 
 def actions(case, user) -> list[tuple[str, bool, str]]:
@@ -31,7 +31,7 @@ def received_distributor_case(distributor, make_line, sales, warehouse):
         channel="distributor_notice",
     )
     approve_and_ship(case, reviewer=sales, customer_actor=sales)
-    return receive_all(case, warehouse=warehouse)
+    return receive_and_inspect(case, warehouse=warehouse)
 
 
 def test_given_a_received_distributor_case_when_finance_asks_then_refund_is_listed_but_disabled_until_qc_and_gm_pass(

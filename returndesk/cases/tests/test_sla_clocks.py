@@ -170,7 +170,10 @@ def test_given_a_solution_offered_when_the_customer_declines_and_later_confirms_
     with time_machine.travel(at(11, 25, 14), tick=False):
         services.case_approve(case=case, actor=agent, solution="pickup")
     with time_machine.travel(at(11, 26, 10), tick=False):
-        services.case_confirm_solution(case=case, actor=consumer_user)
+        services.case_confirm_solution(
+            case=case, actor=consumer_user, pickup_window_start=at(11, 27, 9), pickup_window_end=at(11, 27, 11),
+            carrier="SF", pickup_address="上海市徐汇区漕溪北路 88 号",
+        )  # fmt: skip
 
     solution = targets(case)["solution"]
     assert (solution.state, solution.met_at, solution.overrun_seconds) == ("met", at(11, 26, 10), 0)

@@ -8,8 +8,9 @@ from django.db import DatabaseError, connection, transaction
 
 from returndesk.cases import selectors, services
 from returndesk.cases.models import CaseEvent, Priority, Status
+from returndesk.inspection.models import ReturnUnit
 
-from .helpers import add_photo, confirm_cause, line_of, open_case, refused
+from .helpers import add_photo, confirm_cause, inspect_all, line_of, open_case, pickup_inputs, refused
 
 
 @pytest.fixture
@@ -27,11 +28,20 @@ def test_given_a_case_when_each_change_is_made_then_each_writes_exactly_one_even
         lambda: add_photo(case, consumer_user),
         lambda: services.case_approve(case=case, actor=agent, solution="pickup"),
         lambda: services.case_add_note(case=case, actor=consumer_user, text="周三上午方便取件"),
-        lambda: services.case_confirm_solution(case=case, actor=consumer_user),
+        lambda: services.case_confirm_solution(case=case, actor=consumer_user, **pickup_inputs("pickup")),
+        lambda: services.case_record_pickup_booking(case=case, actor=agent, booking_reference="SF-BK-0001"),
         lambda: services.case_ship_back(
             case=case, actor=warehouse, carrier="SF", tracking_number="SF123456789012"
         ),
         lambda: services.case_receive(case=case, actor=warehouse, received={str(line_of(case).id): 1}),
+        lambda: inspect_all(case, inspector=warehouse),
+        lambda: services.case_dispose_units(
+            case=case,
+            actor=warehouse,
+            dispositions=[
+                {"unit": str(ReturnUnit.objects.get(case_line__case=case).id), "disposition": "restock"}
+            ],
+        ),
         lambda: confirm_cause(case, qc=qc),
     ]
     for n, step in enumerate(steps, start=2):
@@ -40,12 +50,12 @@ def test_given_a_case_when_each_change_is_made_then_each_writes_exactly_one_even
 
     assert list(case.events.values_list("sequence", "type")) == [
         (1, "created"), (2, "assigned"), (3, "priority_changed"), (4, "note"), (5, "attachment_added"),
-        (6, "approve"), (7, "note"), (8, "confirm_solution"), (9, "ship_back"), (10, "receive"),
-        (11, "confirm_cause"),
+        (6, "approve"), (7, "note"), (8, "confirm_solution"), (9, "pickup_booked"), (10, "ship_back"),
+        (11, "receive"), (12, "inspect"), (13, "units_disposed"), (14, "confirm_cause"),
     ]  # fmt: skip
     case.refresh_from_db()
-    # notes and attachments do not bump the version
-    assert (case.status, case.version) == (Status.CAUSE_CONFIRMED, 8)
+    # notes, attachments, the pickup booking and dispositions do not bump the version
+    assert (case.status, case.version) == (Status.CAUSE_CONFIRMED, 9)
 
 
 def test_given_case_events_when_updated_or_deleted_through_the_orm_then_type_error(case):

@@ -16,9 +16,11 @@ from django.db import connection
 from returndesk.cases import services
 from returndesk.cases.models import CaseEvent, CaseSettings
 from returndesk.cases.services.automation import case_record_carrier_delivery
+from returndesk.cases.services.refunding import case_refund_process
 from returndesk.cases.tasks import timeouts_scan
 from returndesk.core.errors import DomainError
 from returndesk.notifications.models import OutboxMessage
+from returndesk.refunds.models import CreditNote, Refund
 from returndesk.sla.models import CaseDeadline, TimeoutRule
 
 from .helpers import approve_and_ship, held_returned, open_case
@@ -192,17 +194,23 @@ def test_given_the_refund_policy_when_the_warehouse_is_late_then_units_count_as_
 ):
     TimeoutRule.objects.filter(code="receipt_timeout").update(action="refund")
 
-    assert scan_at(at(10, 10, 15)) == ({"refunded": 1}, {})
+    assert scan_at(at(10, 10, 15)) == ({"refund_started": 1}, {})
 
     delivered_case.refresh_from_db()
-    assert (delivered_case.status, delivered_case.refund_amount, delivered_case.refund_reference) == (
-        "refunded", Decimal("200.00"), f"AUTO-{delivered_case.number}",
-    )  # fmt: skip
+    assert (delivered_case.status, delivered_case.refund_amount) == ("refund_pending", Decimal("200.00"))
     assert list(delivered_case.lines.values_list("quantity_received", flat=True)) == [2]
     assert held_returned(delivered_case.order_line) == (0, 2)
     ((kind, role, from_status, to_status, data),) = system_events(delivered_case)
-    assert (kind, role, from_status, to_status, data["rule"], data["amount"]) == (
-        "auto_refund", "system", "in_transit", "refunded", "receipt_timeout", "200.00",
+    assert (kind, role, from_status, to_status, data["rule"], data["amount"], data["route"]) == (
+        "auto_refund", "system", "in_transit", "refund_pending", "receipt_timeout", "200.00", "original",
+    )  # fmt: skip
+    # The scan's transaction has committed (here: the test calls what runs after the commit):
+    # the gateway is called and the case moves on by itself.
+    assert case_refund_process(case_id=delivered_case.pk) == "refund_complete"
+    delivered_case.refresh_from_db()
+    (refund,) = Refund.objects.filter(case=delivered_case)
+    assert (delivered_case.status, refund.status, refund.finance_reference, delivered_case.refund_reference) == (
+        "refunded", "succeeded", f"AUTO-{delivered_case.number}", CreditNote.objects.get(case=delivered_case).number,
     )  # fmt: skip
 
 

@@ -1,5 +1,6 @@
 """Sanity checks on the settings and on the databases that `make test` runs against."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -60,3 +61,33 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_enforced():
 def test_postgresql_is_version_15_or_later():
     assert connection.vendor == "postgresql"
     assert connection.pg_version >= 150000
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://rd@localhost/rd", {"CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": True}),
+        ("sqlite:////tmp/rd-settings-check.sqlite3", {"CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False}),
+    ],
+)
+def test_given_a_database_url_when_the_served_settings_load_then_postgresql_connections_are_kept(
+    url, expected
+):
+    """The served app keeps PostgreSQL connections between requests (checked before reuse);
+    SQLite opens its file per request."""
+    code = (
+        "import json, config.settings.base as s; d = s.DATABASES['default']; "
+        "print(json.dumps({k: d[k] for k in ('CONN_MAX_AGE', 'CONN_HEALTH_CHECKS')}))"
+    )
+    env = {**os.environ, "DATABASE_URL": url, "RETURNDESK_VAR_DIR": str(settings.MEDIA_ROOT)}
+    env.pop("CONN_MAX_AGE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == expected

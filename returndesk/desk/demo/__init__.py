@@ -25,6 +25,7 @@ from returndesk.cases.models import Case, CaseEvent, CaseType
 from returndesk.cases.workflow import statuses_for
 from returndesk.catalog.models import Customer, Product, ProductCategory, Warehouse
 from returndesk.orders.models import Order, OrderLine, Payment
+from returndesk.portal.demo import portal_demo_hints
 
 from .builder import _Builder
 from .data import (
@@ -73,7 +74,8 @@ COUNTED = {
 
 def load_demo(*, stdout=None) -> dict:
     """Load the demo company once; return how many rows of each kind were created (all zero
-    when the demo is already loaded). Runs in one transaction: all or nothing."""
+    when the demo is already loaded). Runs in one transaction, all or nothing, except the refunds'
+    outcomes, taken after it commits (Builder.finish)."""
     say = (lambda text: stdout.write(text + "\n")) if stdout is not None else (lambda text: None)
     if Warehouse.objects.filter(code=MARKER_WAREHOUSE).exists():
         say("演示数据已存在 / demo data already loaded")
@@ -86,6 +88,7 @@ def load_demo(*, stdout=None) -> dict:
     with transaction.atomic():
         builder = _Builder(random.Random(SEED), timezone.now(), say)
         builder.build()
+    builder.finish()  # refunds: the payment providers are called only once the load has committed
     counts = {name: model.objects.count() - before[name] for name, model in COUNTED.items()}
     say(f"已创建演示公司「{COMPANY}」/ demo company created:")
     say("  " + ", ".join(f"{name} {n}" for name, n in counts.items()))
@@ -101,3 +104,4 @@ def _print_sign_ins(say) -> None:
     for sign_in in sign_ins():
         suffix = " (superuser)" if sign_in.role == Role.ADMIN else ""
         say(f"  {sign_in.username:<16} {sign_in.role_label + suffix:<32} {DEMO_PASSWORD}")
+    portal_demo_hints(say)

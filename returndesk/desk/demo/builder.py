@@ -14,19 +14,32 @@ from returndesk.accounts.roles import Role
 from returndesk.cases import services as cs
 from returndesk.cases.models import Case, CaseSettings, ReturnReason
 from returndesk.cases.policy import evaluate_lines, evidence_outstanding
-from returndesk.cases.workflow import gm_required
+from returndesk.cases.workflow import GM_DONE, gm_required, transition_for
 from returndesk.catalog.models import (
     Customer,
     CustomerType,
     Product,
+    Warehouse,
 )
 from returndesk.catalog.services import category_create, customer_create, product_create, warehouse_create
+from returndesk.core.errors import DomainError
 from returndesk.core.money import quantize
+from returndesk.inspection import demo as inspection_demo
+from returndesk.logistics import demo as logistics_demo
 from returndesk.orders.models import Channel, OrderLine, PaymentMethod, TaxMode
 from returndesk.orders.pricing import order_amounts
 from returndesk.orders.services import order_create
 from returndesk.policies.selectors import policy_of
 from returndesk.policies.services import policy_version_current
+from returndesk.refunds.demo import (
+    bank_reference,
+    demo_payee,
+    forged_callback,
+    refunds_demo_finish,
+    script_gateway,
+)
+from returndesk.refunds.models import Refund as RefundModel
+from returndesk.refunds.services import refund_query
 
 from .data import (
     ACC,
@@ -43,7 +56,6 @@ from .data import (
     DISTRIBUTORS,
     DISTRICTS,
     DROPPED_CAUSE,
-    FINDINGS,
     KBM,
     KEY_ACCOUNTS,
     LAPTOPS,
@@ -60,6 +72,9 @@ from .data import (
     _demo_png,
     planned_cases,
 )
+from .exchanges_repairs import GOODS_ACTIONS, demo_stock
+
+REFUND_OUTCOMES = frozenset({"refund_complete", "refund_fail"})
 
 
 class _Builder:
@@ -82,12 +97,16 @@ class _Builder:
         self.portal_users: dict = {}
         self.policy = None  # the policy version the demo's requests are checked against
         self.reasons: dict = {}
+        self.after_commit: list = []  # (case, plan, steps) to take once the load has committed
+        self.stops_here = False  # the step being taken is the plan's last
 
     def build(self) -> None:
         self._catalog()
+        self._goods()
         self._customers()
         self._users()
         self._orders()
+        demo_stock(self)  # exchanges reserve replacements from it (issue #5)
         self._cases()
         self._saved_views()
 
@@ -124,6 +143,12 @@ class _Builder:
                 sanbao_category=p.sanbao, warranty_months_unit=p.warranty[0],
                 warranty_months_main_parts=p.warranty[1],
             )  # fmt: skip
+
+    def _goods(self) -> None:
+        """Return routes and opening stock (logistics and inspection demo data, issue 5)."""
+        logistics_demo.setup()
+        warehouses = Warehouse.objects.filter(code__in=[row[0] for row in WAREHOUSES])
+        inspection_demo.opening_stock(products=list(self.products.values()), warehouses=warehouses)
 
     def _customers(self) -> None:
         rng = self.rng
@@ -380,8 +405,25 @@ class _Builder:
         for index, (plan, path) in enumerate(planned_cases()):
             case = self._open(plan, index)
             case = self._housekeeping(case, plan)
-            for action in path:
+            for n, action in enumerate(path):
+                if action in REFUND_OUTCOMES:  # the providers answer after the commit
+                    self.after_commit.append((case, plan, path[n:]))
+                    break
+                self.stops_here = n == len(path) - 1
+                if self._gm_gate_ahead(case, action, path):
+                    case = self._gm_approve(case, plan)
+                step = GOODS_ACTIONS.get(action) or getattr(type(self), f"_{action}")  # exchanges_repairs.py
+                case = step(self, case, plan)
+
+    def finish(self) -> None:
+        """After the load has committed: the payment providers are called (never inside a
+        transaction, refunds.services.execution), so the refunds' outcomes and what follows
+        them are taken now, each step in its own transaction; then one ledger export."""
+        for case, plan, steps in self.after_commit:
+            for action in steps:
+                self.stops_here = False
                 case = getattr(self, f"_{action}")(case, plan)
+        refunds_demo_finish(finance=self.users["finance"])
 
     def _pick(self, plan: Plan) -> tuple[Customer, OrderLine | None]:
         """The next customer of the plan's kind (round robin) with a delivered order line of a
@@ -560,7 +602,19 @@ class _Builder:
         return cs.case_approve(case=case, actor=self._reviewer(case), solution=solution, note=note)
 
     def _confirm_solution(self, case, plan):
-        return cs.case_confirm_solution(case=case, actor=self._customer_side(case), note="同意该方案。")
+        case = cs.case_confirm_solution(
+            case=case,
+            actor=self._customer_side(case),
+            note="同意该方案。",
+            **logistics_demo.confirm_inputs(case, self.now),
+        )
+        if case.solution == "pickup":  # customer service books it with SF by phone (manual adapter)
+            cs.case_record_pickup_booking(
+                case=case,
+                actor=self.users["agent2"],
+                booking_reference=logistics_demo.booking_reference(case),
+            )
+        return case
 
     def _decline_solution(self, case, plan):
         return cs.case_decline_solution(
@@ -578,12 +632,28 @@ class _Builder:
 
     def _receive(self, case, plan):
         received = {str(line.id): line.quantity - (1 if plan.short else 0) for line in case.lines.all()}
+        serials = {str(line.id): line.serial_numbers[: received[str(line.id)]] for line in case.lines.all()}
         note = (
             f"实收 {sum(received.values())} 台,比通知数量少 1 台,已通知销售与经销商核对。"
             if plan.short
             else "外箱完好,配件齐全,已入退货暂存区。"
         )
-        return cs.case_receive(case=case, actor=self.users["warehouse"], received=received, note=note)
+        extras = (
+            [{"kind": "unexpected", "description": "随货多出 1 个空包装箱(经销商误装)", "quantity": 1}]
+            if plan.short
+            else []
+        )
+        return cs.case_receive(
+            case=case, actor=self.users["warehouse"], received=received, serial_numbers=serials, extras=extras,
+            note=note,
+        )  # fmt: skip
+
+    def _inspect(self, case, plan):
+        photo = cs.attachment_add(
+            case=case, actor=self.users["warehouse"], content=_demo_png(), original_name="验收照片.png"
+        )
+        units = inspection_demo.inspection_units(case, rng=self.rng, story=plan.story, photo_id=str(photo.id))
+        return cs.case_inspect(case=case, actor=self.users["warehouse"], units=units, note="逐台验收完毕。")
 
     def _confirm_cause(self, case, plan):
         cause = {"water": CUSTOMER_USE_CAUSE, "dropped": DROPPED_CAUSE}.get(plan.story, CAUSES[plan.reason])
@@ -593,6 +663,18 @@ class _Builder:
             responsible_department=department, responsible_person=person, handling=handling,
             description=analysis,
         )  # fmt: skip
+
+    @staticmethod
+    def _gm_gate_ahead(case, action: str, path) -> bool:
+        """A plan that does not name the general manager's approval still meets the gate when the
+        amount at stake turns out above the configured limit (an upgrade to a dear model, say):
+        the general manager approves first, as staff would have to."""
+        if "gm_approve" in path or case.gm_approved_at is not None:
+            return False
+        transition, approval = transition_for(case.type, action), transition_for(case.type, "gm_approve")
+        if transition is None or approval is None or GM_DONE not in transition.guards:
+            return False
+        return case.status in approval.sources and gm_required(case, CaseSettings.current())
 
     def _gm_approve(self, case, plan):
         opinion = (
@@ -610,25 +692,54 @@ class _Builder:
         return cs.case_gm_reject(case=case, actor=actor, reason=reason, alternative=alternative)
 
     def _refund(self, case, plan):
-        self.credit_notes += 1
-        reference = f"HC-CN-{timezone.localdate():%Y}-{self.credit_notes:04d}"
-        note = "冲减应收账款" if case.customer.type == CustomerType.DISTRIBUTOR else "原路退回"
-        return cs.case_refund(case=case, actor=self.users["finance"], reference=reference, note=note)
+        """Finance refunds: distributors to their account (冲减应收账款), others by the original
+        route; a case that stops here waits for finance's bank transfer (退款中)."""
+        finance = self.users["finance"]
+        first = not case.refunds.exists()
+        if self.stops_here:
+            n = RefundModel.objects.count() + 1
+            note = "客户支付账户已注销,改为银行转账,待财务付款后确认"
+            payee = demo_payee(case.customer, n)
+            case = cs.case_refund(case=case, actor=finance, route="bank_transfer", note=note, **payee)
+        elif case.customer.type == CustomerType.DISTRIBUTOR or plan.refund == "store_credit":
+            case = cs.case_refund(
+                case=case, actor=finance, route="store_credit", note="冲减应收账款,退至客户账户余额"
+            )
+        else:
+            case = cs.case_refund(case=case, actor=finance, note="原路退回")
+        if first and plan.refund in {"fail", "timeout"}:
+            script_gateway(case_id=case.pk, behaviour=plan.refund)
+        return case
 
-    def _ship_replacement(self, case, plan):
-        return cs.case_ship_replacement(
-            case=case, actor=self.users["warehouse"], carrier="JD", tracking_number=self._tracking("JD")
-        )
+    def _refund_settled(self, case) -> Case:
+        """The providers have been called; finance confirms its manual transfers (key accounts
+        pay by bank transfer, so their refunds go back that way) and a lost answer is asked for."""
+        cs.case_refund_process(case_id=case.pk)
+        for refund in RefundModel.objects.filter(case=case, status="pending").order_by("created_at"):
+            if refund.provider == "manual":
+                cs.case_refund_confirm_manual(
+                    refund=refund, actor=self.users["finance"], reference=bank_reference(refund)
+                )
+            else:
+                refund_query(refund_id=refund.pk)
+        cs.case_refund_settle(case_id=case.pk)
+        return Case.objects.get(pk=case.pk)
+
+    def _refund_complete(self, case, plan):
+        case = self._refund_settled(case)
+        if plan.refund == "flagged":
+            body, headers = forged_callback(case.refunds.get())
+            try:
+                cs.case_refund_callback(provider_code="gateway", body=body, headers=headers)
+            except DomainError:  # refused and flagged, as it should be
+                pass
+        return case
+
+    def _refund_fail(self, case, plan):
+        return self._refund_settled(case)
 
     def _start_repair(self, case, plan):
         return cs.case_start_repair(case=case, actor=self.users["qc"], note="已拆机检测,等待备件后维修。")
-
-    def _finish_repair(self, case, plan):
-        result = {"Q01": "更换主板,烤机 24 小时测试通过", "Q03": "更换键盘排线与按键模块,功能测试通过"}
-        return cs.case_finish_repair(
-            case=case, actor=self.users["qc"], result=result.get(plan.reason, "更换故障部件,测试通过"),
-            carrier="SF", tracking_number=self._tracking("SF"),
-        )  # fmt: skip
 
     def _answer(self, case, plan):
         answer = next(a for q, a in CONSULTATIONS if q == case.description)
@@ -641,13 +752,6 @@ class _Builder:
             case=case, actor=self.users["agent2"], visit_at=visit + timedelta(days=2),
             technician="技术支持工程师 王磊",
         )  # fmt: skip
-
-    def _record_inspection(self, case, plan):
-        if plan.story == "issues":
-            return cs.case_record_inspection(
-                case=case, actor=self.users["qc"], result="issues_found", findings=FINDINGS.format(qty=30)
-            )
-        return cs.case_record_inspection(case=case, actor=self.users["qc"], result="passed")
 
     def _reject(self, case, plan):
         reason, alternative = REJECTIONS[plan.story]

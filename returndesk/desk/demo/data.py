@@ -166,36 +166,55 @@ RR_GM = (
     "confirm_solution",
     "ship_back",
     "receive",
+    "inspect",
     "confirm_cause",
     "gm_approve",
     "refund",
+    "refund_complete",
     "close",
 )
-RR_DISTRIBUTOR = ("approve", "confirm_solution", "receive", "confirm_cause", "gm_approve", "refund", "close")
-RR_SIMPLE = ("approve", "confirm_solution", "ship_back", "receive", "refund", "close")
-RO_SIMPLE = ("approve", "refund", "close")
-RO_GM = ("approve", "gm_approve", "refund", "close")
-EX_GM = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "gm_approve", "ship_replacement",
+# A refund's outcome (refund_complete / refund_fail) is the system's, once the payment provider
+# or finance has answered: the builder takes those steps after the load has committed.
+RR_DISTRIBUTOR = (
+    "approve", "confirm_solution", "receive", "inspect", "confirm_cause", "gm_approve", "refund", "refund_complete",
     "close",
 )  # fmt: skip
-EX_SIMPLE = (
+RR_SIMPLE = (
     "approve",
     "confirm_solution",
     "ship_back",
     "receive",
-    "confirm_cause",
-    "ship_replacement",
+    "inspect",
+    "refund",
+    "refund_complete",
     "close",
 )
+RO_SIMPLE = ("approve", "refund", "refund_complete", "close")
+RO_GM = ("approve", "gm_approve", "refund", "refund_complete", "close")
+RR_FAILED = (*RR_SIMPLE[:6], "refund_fail")
+EX_GM = (
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "arrange_exchange",
+    "ship_replacement", "close",
+)  # fmt: skip
+EX_SIMPLE = (
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "arrange_exchange", "ship_replacement",
+    "close",
+)  # fmt: skip
 RP_GM = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "gm_approve", "start_repair",
-    "finish_repair", "close",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "gm_approve", "diagnose",
+    "start_repair", "finish_repair", "close",
 )  # fmt: skip
 RP_SIMPLE = (
-    "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "start_repair", "finish_repair", "close",
+    "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "diagnose", "start_repair",
+    "finish_repair", "close",
 )  # fmt: skip
-TO_QC = ("approve", "confirm_solution", "ship_back", "receive", "confirm_cause")
+TO_QC = ("approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause")
+# Exchanges to another variant and paid repairs (issue #5, desk/demo/exchanges_repairs.py).
+EX_UPGRADE = (*TO_QC, "arrange_exchange", "confirm_payment", "ship_replacement", "close")
+RP_PAID = (*TO_QC, "quote_repair", "accept_quote", "start_repair", "finish_repair", "close")
+RP_DECLINED = (*TO_QC, "quote_repair", "decline_quote", "return_unrepaired", "close")
+UPGRADABLE = ("HC-MON24-FHD", "HC-MON27-QHD", "HC-NB13-U5", "HC-NB14-I5")  # exchanges_repairs.UPGRADE
+DOWNGRADABLE = ("HC-MON27-4K", "HC-MON27-QHD")
 APPEAL = ("reject", "appeal")
 
 
@@ -220,11 +239,19 @@ class Plan:
     story: str = ""
     raise_priority: bool = False
     override: str = ""  # opened by the supervisor past a policy refusal, with this reason
+    # How the refund goes (refunds app): "" as the route gives it; fail (the gateway declines the
+    # first attempt), timeout (its answer is lost; asked later), store_credit, flagged (a forged
+    # callback arrives afterwards). A path that stops at `refund` refunds by bank transfer, so the
+    # case stays 退款中 until finance confirms the transfer.
+    refund: str = ""
 
 
 PLANS = [
-    # 退货退款 — the distributor flow of seed S2 first, so it books credit note HC-CN-…-0001.
+    # 退货退款 — the distributor flow of seed S2 first, so it books the first credit note (CN-…-00001).
     Plan(T.RETURN_REFUND, RR_DISTRIBUTOR, "rongxin", LAPTOPS, "Q01", quantity=10, short=True),
+    # 张伟 (the `customer` sign-in) has a quote to decide in the portal: his only laptop is taken
+    # before the consumer plans (he is one of the consumers) can take it.
+    Plan(T.REPAIR, (*TO_QC, "gm_approve", "quote_repair"), "zhangwei", ("HC-NB14-I7",), "Q05", story="water"),
     # Business customers return faulty goods within the warranty (seed S2); consumers within 7 days.
     Plan(T.RETURN_REFUND, RR_GM, "key_account", GM_LAPTOPS, "Q04", each_step=True),
     Plan(T.RETURN_REFUND, RR_GM, "consumer", GM_LAPTOPS, "Q04"),
@@ -253,11 +280,26 @@ PLANS = [
     Plan(T.RETURN_REFUND, ("approve", "confirm_solution"), "consumer", LAPTOPS, "Q06"),
     Plan(T.RETURN_REFUND, RR_SIMPLE[:4], "consumer", ("HC-DOCK-C9", "HC-ADP-100W"), "Q06"),
     Plan(T.RETURN_REFUND, (), "key_account", MONITORS, "Q08", quantity=2),
+    # Refunds (issue 6): declined by the gateway, declined then retried, answer lost then asked.
+    Plan(T.RETURN_REFUND, RR_FAILED, "consumer", KBM + ACC, "C01", recent=True, refund="fail"),
+    Plan(
+        T.RETURN_REFUND,
+        (*RR_FAILED, *RR_SIMPLE[5:]),
+        "consumer",
+        KBM + ACC,
+        "C01",
+        recent=True,
+        refund="fail",
+    ),
+    Plan(T.RETURN_REFUND, RR_SIMPLE, "consumer", KBM + ACC, "C01", recent=True, refund="timeout"),
     # 仅退款
     Plan(T.REFUND_ONLY, RO_SIMPLE, "consumer", ("HC-BAG-15",), "D02", each_step=True),
     Plan(
         T.REFUND_ONLY, RO_GM, "distributor", ("HC-KM-SET", "HC-ADP-100W"), "Q09", quantity=5, each_step=True
     ),
+    Plan(T.REFUND_ONLY, ("approve", "refund", "refund_fail"), "consumer", ACC, "D02", refund="fail"),
+    Plan(T.REFUND_ONLY, RO_SIMPLE, "consumer", KBM + ACC, "D02", refund="store_credit"),
+    Plan(T.REFUND_ONLY, RO_SIMPLE, "consumer", KBM + ACC, "D02", refund="flagged"),
     Plan(
         T.REFUND_ONLY, ("approve", "gm_reject"), "rongxin", KBM + ACC, "Q09", quantity=4, story="no_evidence"
     ),
@@ -274,15 +316,32 @@ PLANS = [
     Plan(T.EXCHANGE, APPEAL, "consumer", KBM, "Q03", story="no_fault_found"),
     Plan(T.EXCHANGE, (*TO_QC, "gm_reject"), "consumer", MONITORS, "Q08", story="dropped"),
     Plan(T.EXCHANGE, ("cancel",), "consumer", MONITORS, "D01"),
+    # another variant: dearer (the customer pays the difference first) or cheaper (a credit is due)
+    Plan(T.EXCHANGE, EX_UPGRADE[:7], "consumer", UPGRADABLE, "Q02", story="upgrade"),
+    Plan(T.EXCHANGE, EX_UPGRADE[:8], "consumer", UPGRADABLE, "Q02", story="upgrade"),
+    Plan(T.EXCHANGE, EX_UPGRADE, "consumer", UPGRADABLE, "Q02", story="upgrade"),
+    Plan(
+        T.EXCHANGE,
+        (*TO_QC, "arrange_exchange", "ship_replacement"),
+        "consumer",
+        DOWNGRADABLE,
+        "Q02",
+        story="downgrade",
+    ),
     # 维修
     Plan(T.REPAIR, RP_GM, "consumer", GM_LAPTOPS, "Q01", each_step=True),
     Plan(T.REPAIR, (*RP_SIMPLE, "reopen"), "consumer", KBM, "Q03", story="repair_again"),
-    Plan(T.REPAIR, RP_SIMPLE[:6], "consumer", MONITORS, "Q02"),
+    Plan(T.REPAIR, RP_SIMPLE[:7], "consumer", MONITORS, "Q02"),
     Plan(T.REPAIR, (*APPEAL, "uphold_rejection"), "consumer", LAPTOPS, "Q04", story="self_repair"),
     Plan(T.REPAIR, APPEAL, "consumer", LAPTOPS, "Q05", story="self_repair"),
     Plan(T.REPAIR, ("approve", "confirm_solution", "cancel"), "zhangwei", ("HC-KB-M87",), "Q03"),
     Plan(T.REPAIR, RP_SIMPLE[:4], "key_account", LAPTOPS, "Q05", quantity=3),
     Plan(T.REPAIR, (*TO_QC, "gm_reject"), "consumer", ("HC-NB13-U5", "HC-NB14-I5"), "Q05", story="water"),
+    # user damage is quoted (seed S8 4.3): accepted and repaired, pending, or declined and sent back
+    Plan(T.REPAIR, RP_PAID, "consumer", MONITORS, "Q02", story="dropped"),
+    Plan(T.REPAIR, RP_DECLINED[:8], "consumer", MONITORS, "Q02", story="dropped"),
+    Plan(T.REPAIR, RP_DECLINED[:9], "consumer", ("HC-NB13-U5",), "Q05", story="water"),
+    Plan(T.REPAIR, RP_DECLINED, "consumer", MONITORS, "Q02", story="dropped"),
     # 咨询
     Plan(T.CONSULTATION, (), "consumer"),
     Plan(T.CONSULTATION, (), "consumer"),
@@ -415,7 +474,6 @@ ACCEPTANCES = [
     "本次到货 {qty} 台 4K 显示器,需按合同约定进行开箱验收并出具验收单。",
     "项目采购的笔记本与显示器已到货,请派员上门清点验收。",
 ]
-FINDINGS = "共到货 {qty} 台,其中 2 台外箱有挤压痕迹、1 台屏幕有亮点,已拍照记录并另行办理换货,其余验收合格。"
 
 
 def _demo_png() -> bytes:

@@ -14,7 +14,12 @@ from returndesk.cases import services
 from returndesk.cases.models import Case
 from returndesk.cases.tests.helpers import add_photo, tiny_png
 from returndesk.catalog.models import CustomerType
-from returndesk.catalog.tests.factories import make_customer, make_product, make_warehouse
+from returndesk.catalog.tests.factories import make_customer, make_product
+from returndesk.inspection.tests.helpers import (  # noqa: F401 (autouse: checklist, default warehouse)
+    default_warehouse,
+    goods_reference_data,
+    units_payload,
+)
 from returndesk.orders.tests.factories import make_order
 
 PASSWORD = "pw-for-tests-only-9"
@@ -74,10 +79,8 @@ def finance(db):
 
 @pytest.fixture
 def return_warehouse(db):
-    return make_warehouse(
-        name="上海退货仓", return_address="上海市嘉定区叶城路1288号", contact_name="周大勇", phone="021-59981234",
-        is_default=True,
-    )  # fmt: skip
+    """The default return warehouse every goods test has (inspection.tests.helpers)."""
+    return default_warehouse()
 
 
 @pytest.fixture
@@ -147,8 +150,15 @@ def to_received(case: Case, *, agent, warehouse, tracking="SF1234567890123") -> 
     return case
 
 
-def to_cause_confirmed(case: Case, *, agent, warehouse, qc, tracking="SF1234567890123") -> Case:
+def to_inspected(case: Case, *, agent, warehouse, tracking="SF1234567890123", **unit) -> Case:
+    """Received, then every unit graded A and accepted with every check passed (seed S9 step 6)."""
     to_received(case, agent=agent, warehouse=warehouse, tracking=tracking)
+    services.case_inspect(case=case, actor=warehouse, units=units_payload(case, **unit))
+    return case
+
+
+def to_cause_confirmed(case: Case, *, agent, warehouse, qc, tracking="SF1234567890123") -> Case:
+    to_inspected(case, agent=agent, warehouse=warehouse, tracking=tracking)
     services.case_confirm_cause(
         case=case, actor=qc, is_our_product=True, stage="production", responsible_department="生产部",
         handling="返修后入库",

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from returndesk.acceptance.models import AcceptanceFinding
 from returndesk.accounts.models import Team, User
 from returndesk.accounts.roles import Role
 from returndesk.cases.models import Case, CaseEvent, CaseType, Status
@@ -60,7 +61,10 @@ def test_given_an_empty_db_when_load_demo_runs_twice_then_the_second_run_adds_no
     assert all(username in out.getvalue() for username in ("admin", "supervisor", "customer"))
     assert DEMO_PASSWORD in out.getvalue()
     assert first["orders"] == after_first["orders"] == 200
-    assert first["cases"] == after_first["cases"] == len(planned_cases())
+    # plus the exchange cases opened from acceptance findings (desk/demo/exchanges_repairs.py)
+    follow_ups = AcceptanceFinding.objects.exclude(opened_case=None).values("opened_case").distinct().count()
+    assert follow_ups == 1
+    assert first["cases"] == after_first["cases"] == len(planned_cases()) + follow_ups
     assert first["case_events"] == after_first["case_events"]
 
     # A sign-in for every role; admin is a superuser; external users see their own customer.
@@ -95,14 +99,14 @@ def test_given_the_demo_when_reading_each_timeline_then_the_status_is_the_last_t
 
     # Seed S2's distributor flow: sales enters the notice, the warehouse receives one unit short,
     # QC confirms the cause, the general manager approves, finance books the first credit note.
-    headline = Case.objects.get(refund_reference__endswith="-0001")
-    assert headline.refund_reference.startswith("HC-CN-")
+    headline = Case.objects.get(refund_reference__startswith="CN-", refund_reference__endswith="-00001")
     assert (headline.channel, headline.created_by.username, headline.customer.code) == (
         "distributor_notice", "sales", "D001",
     )  # fmt: skip
     assert [(cl.quantity, cl.quantity_received) for cl in headline.lines.all()] == [(10, 9)]
     assert list(headline.events.exclude(to_status="").values_list("type", flat=True)) == [
-        "created", "approve", "confirm_solution", "receive", "confirm_cause", "gm_approve", "refund", "close",
+        "created", "approve", "confirm_solution", "receive", "inspect", "confirm_cause", "gm_approve", "refund",
+        "refund_complete", "close",
     ]  # fmt: skip
     refused = Case.objects.filter(rejection_reason="非质量原因,经销商不予退货")
     assert {c.customer.type for c in refused} == {"distributor"}
@@ -118,3 +122,23 @@ def test_given_the_demo_when_reading_each_timeline_then_the_status_is_the_last_t
     ]
     assert CaseEvent.objects.filter(type="evidence_waived").exists()
     assert not CaseEvent.objects.filter(type="approve", actor__isnull=True).exists()  # auto-approval is off
+
+    # Refunds (issue 6): every refunded case has its balanced credit notes, all in the one export;
+    # a declined refund retried, a lost answer asked for, a forged callback flagged, bank
+    # transfers waiting for finance, and the distributor's refund credited to its account.
+    from returndesk.refunds.models import CreditNote, CreditNoteExport, Refund, StoreCreditAccount
+
+    refunded = Case.objects.filter(refunded_at__isnull=False)
+    assert refunded.count() == CreditNote.objects.values("case").distinct().count() > 10
+    for note in CreditNote.objects.prefetch_related("journal_lines"):
+        lines = list(note.journal_lines.all())
+        assert sum(line.debit for line in lines) == sum(line.credit for line in lines) > 0
+    (export,) = CreditNoteExport.objects.all()
+    assert (
+        export.notes_count == CreditNote.objects.count() == CreditNote.objects.filter(export=export).count()
+    )
+    assert Refund.objects.filter(status="failed").count() >= 2
+    assert Case.objects.filter(refunds__attempt=2, status="closed").exists()  # declined, then retried
+    assert Refund.objects.filter(flagged=True, status="succeeded").count() == 1
+    assert Refund.objects.filter(status="pending", provider="manual").exists()
+    assert StoreCreditAccount.objects.get(customer__code="D001").balance == headline.refund_amount

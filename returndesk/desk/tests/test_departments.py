@@ -13,7 +13,7 @@ from returndesk.cases import services
 from returndesk.cases.models import Case, Status
 from returndesk.cases.tests.helpers import state_of
 
-from .conftest import add_photo, open_return, order_line, to_cause_confirmed, to_in_transit, to_received
+from .conftest import units_payload, add_photo, open_return, order_line, to_cause_confirmed, to_in_transit, to_received
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ def distributor_case(sales, warehouse, qc, distributor):
     services.case_approve(case=case, actor=sales, solution="self_ship")
     services.case_confirm_solution(case=case, actor=sales)
     services.case_receive(case=case, actor=warehouse, received={str(case.lines.get().id): 9})
+    services.case_inspect(case=case, actor=warehouse, units=units_payload(case))
     services.case_confirm_cause(
         case=case, actor=qc, is_our_product=True, stage="production", responsible_department="生产部",
         responsible_person="王建国", handling="返修后入库,追究 SMT 二线", description="主板电源管理芯片虚焊",

@@ -23,6 +23,7 @@ from returndesk.desk.selectors import INBOX_ACTIONS, WAITING_ON_OTHERS, CaseFilt
 from returndesk.desk.services import saved_view_delete, saved_view_save
 
 from .conftest import (
+    units_payload,
     add_photo,
     make_user,
     open_return,
@@ -74,6 +75,7 @@ def zoo(agent, supervisor, sales, warehouse, qc, gm, finance, consumer, distribu
     services.case_approve(case=dealer_done, actor=sales, solution="self_ship")
     services.case_confirm_solution(case=dealer_done, actor=sales)
     services.case_receive(case=dealer_done, actor=warehouse, received={str(dealer_done.lines.get().id): 3})
+    services.case_inspect(case=dealer_done, actor=warehouse, units=units_payload(dealer_done))
     services.case_confirm_cause(
         case=dealer_done, actor=qc, is_our_product=True, stage="production", responsible_department="生产部",
         handling="返修",

@@ -1,9 +1,18 @@
 """Messages from templates (NotificationTemplate rows, else notifications.defaults), sent over
-the channel the recipient prefers."""
+the channel the recipient prefers.
+
+The worker renders one message per customer-visible step: the active template rows are cached
+per process (core.config; a trigger on the table invalidates the cache, migration 0004) and each
+template text is compiled once per process (keyed by the text itself, so an edited text is a new
+entry)."""
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
+
 from django.template import Context, Template
+
+from returndesk.core.config import ConfigCache
 
 from .. import channels
 from ..defaults import default_templates
@@ -21,18 +30,32 @@ def _candidates(event: str, language: str) -> list[tuple[str, str]]:
     return list(dict.fromkeys(order))
 
 
+def _active_templates() -> dict:
+    return {(t.channel, t.event, t.language): t for t in NotificationTemplate.objects.filter(is_active=True)}
+
+
+ACTIVE_TEMPLATES: ConfigCache[dict] = ConfigCache(
+    "notifications.templates", models=["notifications.NotificationTemplate"], load=_active_templates
+)
+
+
+@cache
+def _defaults(channel: str) -> dict:
+    """The built-in templates of a channel by (event, language): constants of the code."""
+    return {(t.event, t.language): t for t in default_templates() if t.channel == channel}
+
+
+@lru_cache(maxsize=512)
+def compiled(text: str) -> Template:
+    """A template text compiled once per process (a compiled Template renders any context)."""
+    return Template(text)
+
+
 def _template(event: str, language: str, channel: str):
     candidates = _candidates(event, language)
-    rows = {
-        (t.event, t.language): t
-        for t in NotificationTemplate.objects.filter(
-            channel=channel,
-            is_active=True,
-            event__in={event, "*"},
-            language__in={language, FALLBACK_LANGUAGE},
-        )
-    }
-    defaults = {(t.event, t.language): t for t in default_templates() if t.channel == channel}
+    active = ACTIVE_TEMPLATES.get()
+    rows = {(e, lang): active[(channel, e, lang)] for e, lang in candidates if (channel, e, lang) in active}
+    defaults = _defaults(channel)
     for source in (rows, defaults):
         for key in candidates:
             if key in source:
@@ -45,12 +68,18 @@ def message_render(*, event: str, language: str, channel: str, context: dict) ->
     text (no HTML escaping)."""
     template = _template(event, language, channel)
     ctx = Context(context, autoescape=False)
-    subject = " ".join(Template(template.subject).render(ctx).split())
-    body = Template(template.body).render(ctx).strip() + "\n"
+    subject = " ".join(compiled(template.subject).render(ctx).split())
+    body = compiled(template.body).render(ctx).strip() + "\n"
     return subject, body
 
 
 def customer_channel(customer) -> str:
+    """The customer's preferred channel; read from the customer's loaded preference when the
+    caller selected it (select_related("…customer__notification_preference"))."""
+    relation = type(customer).notification_preference.related
+    if relation.is_cached(customer):
+        pref = relation.get_cached_value(customer)
+        return pref.channel if pref is not None else CustomerPreference.Choice.EMAIL
     pref = CustomerPreference.objects.filter(customer=customer).values_list("channel", flat=True).first()
     return pref or CustomerPreference.Choice.EMAIL
 

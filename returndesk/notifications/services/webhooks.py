@@ -6,6 +6,10 @@ subscribed endpoint (unique per endpoint and event id), so a rolled-back change 
 Delivery claims a row in a short transaction, POSTs with no transaction open, and records the
 answer only if the claim still stands; a worker killed in between leaves the row to be sent
 again after the lease, with the same event id and body (docs/operations.md).
+
+Every case event asks which endpoints subscribe: the active endpoints are cached per process
+(core.config; a trigger on the endpoint table invalidates the cache, migration 0004), so with
+none configured publishing costs no query.
 """
 
 from __future__ import annotations
@@ -24,12 +28,20 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from returndesk.core.config import ConfigCache
+
 from ..models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from ..signing import signature
-from .outbox import MAX_ATTEMPTS, backoff, lease
+from .outbox import MAX_ATTEMPTS, backoff, lease, on_commit_once, wake_queued
 
 log = logging.getLogger(__name__)
 USER_AGENT = "ReturnDesk-Webhooks/1"
+
+ACTIVE_ENDPOINTS: ConfigCache[tuple[WebhookEndpoint, ...]] = ConfigCache(
+    "notifications.webhooks",
+    models=["notifications.WebhookEndpoint"],
+    load=lambda: tuple(WebhookEndpoint.objects.filter(is_active=True)),
+)
 
 
 def webhook_publish(
@@ -38,7 +50,7 @@ def webhook_publish(
     """Queue `event_type` for every active endpoint subscribed to it, in the caller's
     transaction. `data` may be a callable, built only when someone subscribes. Returns the
     event id (None when nobody subscribes)."""
-    endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if e.subscribes(event_type)]
+    endpoints = [e for e in ACTIVE_ENDPOINTS.get() if e.subscribes(event_type)]
     if not endpoints:
         return None
     event_id = uuid.uuid4()
@@ -52,18 +64,21 @@ def webhook_publish(
     )
     now = timezone.now()
     WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(endpoint=e, event_id=event_id, event_type=event_type, body=body, next_attempt_at=now)
+        WebhookDelivery(
+            endpoint_id=e.id, event_id=event_id, event_type=event_type, body=body, next_attempt_at=now
+        )
         for e in endpoints
     )
-    transaction.on_commit(_wake_worker)
+    on_commit_once(_wake_worker)
     return event_id
 
 
 def _wake_worker() -> None:
-    from ..tasks import webhook_deliver_soon
+    from ..tasks import webhook_deliver_soon, webhook_deliver_soon_task
 
     try:
-        webhook_deliver_soon()
+        if not wake_queued(webhook_deliver_soon_task):
+            webhook_deliver_soon()
     except Exception:  # the periodic scan delivers it later
         log.exception("could not schedule webhook delivery")
 

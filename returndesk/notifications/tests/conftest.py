@@ -8,6 +8,7 @@ from returndesk.cases.tests.conftest import (  # noqa: F401  fixtures shared wit
     agent,
     consumer,
     consumer_user,
+    goods_reference_data,
     line5,
     make_line,
     reference_data,
