@@ -4,20 +4,28 @@ cases/workflow.py appears on the page without a change here (as a text field by 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from returndesk.logistics.carriers import CARRIERS
 from returndesk.cases.models import CaseCause, CaseChannel, CaseType, Priority, ReasonClass, Status
 from returndesk.cases.services.transitions import REPAIR_SOLUTIONS, RETURN_SOLUTIONS
 from returndesk.cases.workflow import Transition
 from returndesk.core.errors import DomainError
 from returndesk.core.i18n import pick, pick_pair
+from returndesk.logistics.carriers import CARRIERS
+from returndesk.logistics.models import ReturnMethod
+from returndesk.orders.models import PaymentMethod
+from returndesk.refunds.models import Route
+from returndesk.repairs.models import Exclusion
+from returndesk.repairs.models import Outcome as RepairOutcome
 from returndesk.replies.models import Stage
 from returndesk.sla.selectors import SlaState
 
-from .selectors import QUEUES, CaseFilters
+from .action_inputs import STRUCTURED, ActionContext
+from .selectors import QUEUES, CaseFilters, leaf_reasons
 
 # Text inputs kept in a bounded column (cases.models), with that bound.
 SHORT_TEXT = {
@@ -26,6 +34,13 @@ SHORT_TEXT = {
     "responsible_department": 100,
     "responsible_person": 100,
     "technician": 100,
+    "pickup_contact": 100,
+    "pickup_phone": 40,
+    "account_name": 100,
+    "bank": 100,
+    "account_number": 40,
+    "payment_reference": 64,
+    "batch_lot": 64,
 }
 LONG_TEXT_MAX = 5000
 
@@ -46,14 +61,37 @@ def _choices(choices, blank: bool = True) -> list[tuple[str, str]]:
     return [("", "—"), *picked] if blank else picked
 
 
-def _input_field(transition: Transition, name: str, label: str, required: bool, case) -> forms.Field:
+def _choice(options, common, *, blank=True) -> forms.ChoiceField:
+    return forms.ChoiceField(choices=_choices(options, blank=blank), **common)
+
+
+def _datetime_field(common) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        **common,
+    )
+
+
+def _money_field(common) -> forms.DecimalField:
+    return forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": 0}), **common,
+    )  # fmt: skip
+
+
+def _input_field(
+    transition: Transition, name: str, label: str, required: bool, ctx: ActionContext
+) -> forms.Field:
+    """One single-valued input's field; the choices offered are the ones the services accept."""
+    case = ctx.case
     common = {"label": label, "required": required}
     if name == "solution":
         options = REPAIR_SOLUTIONS if case.type == CaseType.REPAIR else RETURN_SOLUTIONS
-        return forms.ChoiceField(choices=_choices(options.items()), **common)
+        return _choice(options.items(), common)
     if name == "carrier":
         return forms.ChoiceField(
-            choices=[("", "—"), *((k, pick_pair(zh, en)) for k, (zh, en, _p) in CARRIERS.items())], **common
+            choices=[("", "—"), *((c.code, pick_pair(c.zh, c.en)) for c in CARRIERS.values())], **common
         )
     if name == "is_our_product":
         return forms.TypedChoiceField(
@@ -63,18 +101,31 @@ def _input_field(transition: Transition, name: str, label: str, required: bool, 
             **common,
         )
     if name == "stage":
-        return forms.ChoiceField(choices=_choices(CaseCause.Stage.choices), **common)
-    if name == "visit_at":
-        return forms.DateTimeField(
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-            **common,
-        )
+        return _choice(CaseCause.Stage.choices, common)
+    if name in ("visit_at", "pickup_window_start", "pickup_window_end"):
+        return _datetime_field(common)
+    if name == "return_method":
+        return _choice(ReturnMethod.choices, common)
+    if name == "route":
+        return _choice(Route.choices, common)
+    if name == "payment_method":
+        return _choice(PaymentMethod.choices, common)
+    if name == "exclusion":
+        return _choice(Exclusion.choices, common)
+    if name == "warehouse":
+        return forms.ChoiceField(choices=[("", "—"), *ctx.warehouses], **common)
+    if name == "fault":
+        groups = [
+            (pick(label), [(r.code, f"{r.code} {pick_pair(r.name, r.name_en)}") for r in reasons])
+            for label, reasons in leaf_reasons()
+        ]
+        return forms.ChoiceField(choices=[("", "—"), *groups], **common)
+    if name == "labour":
+        return _money_field(common)
+    if transition.action == "finish_repair" and name == "outcome":
+        return _choice([(o.value, o.label) for o in (RepairOutcome.FIXED, RepairOutcome.NOT_FIXED)], common)
     if transition.action == "record_inspection" and name == "result":
-        return forms.ChoiceField(
-            choices=_choices([("passed", "通过 / Passed"), ("issues_found", "发现问题 / Issues found")]),
-            **common,
-        )
+        return _choice([("passed", "通过 / Passed"), ("issues_found", "发现问题 / Issues found")], common)
     if name in SHORT_TEXT:
         attrs = {"autocomplete": "off"}
         if name == "tracking_number":
@@ -85,59 +136,57 @@ def _input_field(transition: Transition, name: str, label: str, required: bool, 
 
 class ActionForm(DeskForm):
     """One workflow action on one case. `version` is the case version the form was drawn from:
-    the service refuses the action if the case changed since (a stale form)."""
+    the service refuses the action if the case changed since (a stale form). Structured inputs
+    (per line, per unit, parts…) are groups of fields (desk.action_inputs)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, transition: Transition, case, lines=(), **kwargs):
+    def __init__(
+        self, *args, transition: Transition, case, lines=(), context: ActionContext | None = None, **kwargs
+    ):
         kwargs.setdefault("prefix", transition.action)
         kwargs.setdefault("initial", {"version": case.version})
         super().__init__(*args, **kwargs)
         self.transition = transition
         self.case = case
         self.received_lines = []
+        self.unit_rows = []
+        self.grouped_names: set[str] = set()  # fields drawn in their own table or fieldset
+        ctx = context or ActionContext(case, lines)
         for item in transition.inputs:
             label = pick_pair(item.zh, item.en)
-            if item.name == "received":
-                for n, line in enumerate(lines, start=1):
-                    name = f"received_{line.id}"
-                    self.fields[name] = forms.IntegerField(
-                        label=f"{label} · {n}",
-                        min_value=0,
-                        required=item.required,
-                        widget=forms.NumberInput(
-                            attrs={"inputmode": "numeric", "max": line.quantity, "min": 0, "class": "qty"}
-                        ),
-                    )
-                    self.received_lines.append((line, name))
-                continue
-            self.fields[item.name] = _input_field(transition, item.name, label, item.required, case)
+            structured = STRUCTURED.get(item.name)
+            if structured is not None:
+                structured.add(self, label, item.required, ctx)
+            else:
+                self.fields[item.name] = _input_field(transition, item.name, label, item.required, ctx)
 
     @property
     def action(self) -> str:
         return self.transition.action
 
     def inputs(self) -> dict:
-        """The cleaned values as the service takes them (received quantities as {line id: n})."""
+        """The cleaned values as the service takes them (the same shapes as the API's)."""
         data = self.cleaned_data
         inputs = {}
         for item in self.transition.inputs:
-            if item.name == "received":
-                inputs["received"] = {
-                    str(line.id): data[name]
-                    for line, name in self.received_lines
-                    if data.get(name) is not None
-                }
+            structured = STRUCTURED.get(item.name)
+            if structured is not None:
+                value = structured.value(self, data)
+                if value not in (None, {}, []) or item.required:
+                    inputs[item.name] = value
             elif item.name in data and data[item.name] not in (None, ""):
-                inputs[item.name] = data[item.name]
+                value = data[item.name]
+                inputs[item.name] = str(value) if isinstance(value, Decimal) else value
         return inputs
 
     def add_domain_error(self, exc: DomainError) -> None:
         """Show a refusal of the service: its field messages on their fields, its message on top."""
         for name, message in exc.field_messages().items():
             target = name
-            if name.startswith("received[") and name.endswith("]"):
-                target = f"received_{name[len('received[') : -1]}"
+            if name not in self.fields:
+                for structured in STRUCTURED.values():
+                    target = structured.target(self, name) or target
             if target in self.fields and target != "version":
                 self.add_error(target, message)
         self.add_error(None, exc.message)
@@ -285,3 +334,82 @@ class ReplyTemplateForm(DeskForm):
             self.add_error(name if name in self.fields else None, message)
         if not exc.fields:
             self.add_error(None, exc.message)
+
+
+# --- finance ----------------------------------------------------------------------------------
+
+
+class RefundConfirmForm(DeskForm):
+    reference = forms.CharField(
+        label=_("Bank transfer reference"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class RefundFailForm(DeskForm):
+    reason = forms.CharField(label=_("Why it could not be paid"), max_length=300)
+
+
+class ExportForm(DeskForm):
+    date_from = forms.DateField(label=_("Issued from"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Issued until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CreditNoteFilterForm(DeskForm):
+    issued_from = forms.DateField(
+        label=_("Issued from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    issued_to = forms.DateField(
+        label=_("Issued until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+# --- receiving: what happens to inspected units and extra items --------------------------------
+
+
+class DisposeForm(DeskForm):
+    """A disposition per inspected unit still waiting for one (blank: decide later)."""
+
+    def __init__(self, *args, units=(), **kwargs):
+        from returndesk.inspection.models import Disposition, Outcome
+
+        super().__init__(*args, **kwargs)
+        self.units = list(units)
+        for n, unit in enumerate(self.units, start=1):
+            allowed = [
+                (d.value, d.label)
+                for d in Disposition
+                if (d == Disposition.RETURN_TO_CUSTOMER) == (unit.outcome == Outcome.REJECTED)
+            ]
+            label = f"#{n} {unit.receipt_line.product.sku}"
+            if unit.serial_number:
+                label += f" · SN {unit.serial_number}"
+            self.fields[f"unit_{unit.id}"] = forms.ChoiceField(
+                label=label, required=False, choices=_choices(allowed)
+            )
+
+    def dispositions(self) -> list[dict]:
+        return [
+            {"unit": str(unit.id), "disposition": self.cleaned_data[f"unit_{unit.id}"]}
+            for unit in self.units
+            if self.cleaned_data.get(f"unit_{unit.id}")
+        ]
+
+
+class ExtraResolveForm(DeskForm):
+    resolution = forms.ChoiceField(label=_("Resolution"))
+    condition = forms.ChoiceField(label=_("Into stock as"), required=False)
+    note = forms.CharField(label=_("Why"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        from returndesk.inspection.models import ExtraResolution
+        from returndesk.inventory.models import Condition
+
+        super().__init__(*args, **kwargs)
+        self.fields["resolution"].choices = _choices(
+            [(v, label) for v, label in ExtraResolution.choices if v != ExtraResolution.OPEN]
+        )
+        self.fields["condition"].choices = _choices(
+            [(c.value, c.label) for c in (Condition.QUARANTINE, Condition.SELLABLE, Condition.REFURBISH)]
+        )

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from returndesk.accounts.roles import STAFF_ROLES, Role
 from returndesk.cases import selectors as case_selectors
-from returndesk.logistics.carriers import normalise_tracking
 from returndesk.cases.models import (
     TERMINAL_STATUSES,
     Attachment,
@@ -32,6 +31,7 @@ from returndesk.cases.models import (
 from returndesk.cases.workflow import GOODS_TYPES, TRANSITIONS, Transition
 from returndesk.catalog.models import CustomerType, Warehouse
 from returndesk.core.i18n import pick
+from returndesk.logistics.carriers import normalise_tracking
 from returndesk.sla.models import SlaTarget, TargetState
 from returndesk.sla.rules import PAUSE_STATUSES
 from returndesk.sla.selectors import SlaState, case_ids_in_sla_state, customer_deadline
@@ -80,16 +80,22 @@ INBOX_ACTIONS: dict[str, tuple[str, ...]] = {
     Role.AGENT: ("approve", "answer", "schedule_visit", "record_inspection", "close"),
     Role.SALES: ("approve", "close"),
     Role.SUPERVISOR: ("uphold_rejection", "overturn_rejection"),
-    Role.WAREHOUSE: ("receive", "ship_replacement"),
-    Role.QC: ("confirm_cause", "start_repair", "finish_repair"),
+    # The warehouse receives and inspects (S9 step 6), reserves and ships replacements (stock is
+    # its), and ships back what was not repaired.
+    Role.WAREHOUSE: ("receive", "inspect", "arrange_exchange", "ship_replacement", "return_unrepaired"),
+    Role.QC: ("confirm_cause", "diagnose", "quote_repair", "start_repair", "finish_repair"),
     Role.GM: ("gm_approve",),
-    Role.FINANCE: ("refund",),
+    # Finance starts refunds (and retries failed ones) and confirms an exchange's difference paid.
+    Role.FINANCE: ("refund", "confirm_payment"),
 }
 # Guards meaning "another department must act first" keep a case out of the inbox until it
 # has; other guards (evidence missing, the distributor rule) are the reviewer's own work.
 WAITING_ON_OTHERS = frozenset(
-    {"cause_confirmed_if_required", "gm_approved_if_required", "gm_approval_required", "goods_received"}
-)
+    {
+        "cause_confirmed_if_required", "gm_approved_if_required", "gm_approval_required", "goods_received",
+        "difference_due", "difference_settled",
+    }
+)  # fmt: skip
 
 
 def _quality_line_exists() -> Exists:
@@ -132,9 +138,20 @@ def _guard_q(name: str, settings: CaseSettings) -> Q | None:
         return ~gm_required_q(settings) | Q(gm_approved_at__isnull=False)
     if name == "gm_approval_required":
         return gm_required_q(settings) & cause_done
-    if name == "goods_received":
-        received = Exists(CaseLine.objects.filter(case=OuterRef("pk"), quantity_received__gt=0))
-        return ~Q(type=CaseType.RETURN_REFUND) | Q(received)
+    if name == "goods_received":  # received, and inspection accepted some (or has not judged yet)
+        lines = CaseLine.objects.filter(case=OuterRef("pk"))
+        received = Exists(lines.filter(quantity_received__gt=0))
+        accepted = Exists(lines.filter(Q(quantity_accepted__gt=0) | Q(quantity_accepted__isnull=True)))
+        return ~Q(type=CaseType.RETURN_REFUND) | (Q(received) & Q(accepted))
+    if name in ("difference_due", "difference_settled"):  # exchanges.selectors.exchange_amount_due
+        from returndesk.exchanges.models import ExchangeState, PaymentRequest, PaymentState
+
+        due = Exists(
+            PaymentRequest.objects.filter(exchange__case=OuterRef("pk"), state=PaymentState.PENDING).exclude(
+                exchange__state=ExchangeState.SUPERSEDED
+            )
+        )
+        return Q(due) if name == "difference_due" else ~Q(due)
     return None
 
 

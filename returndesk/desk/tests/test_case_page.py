@@ -13,7 +13,7 @@ from returndesk.cases.tests.helpers import state_of
 from returndesk.cases.workflow import transition_for
 from returndesk.desk.forms import ActionForm
 
-from .conftest import add_photo, open_return, order_line, tiny_png, to_in_transit, to_received
+from .conftest import add_photo, open_return, order_line, tiny_png, to_in_transit, to_inspected
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,9 @@ def test_given_an_invalid_tracking_number_when_shipping_then_the_carrier_rule_is
 
     form = next(e["form"] for e in response.context["action_forms"] if e["item"].action == "ship_back")
     assert response.status_code == 422
-    assert form.errors["tracking_number"] == ["Tracking number '12345' is not a valid SF Express number"]
+    assert form.errors["tracking_number"] == [
+        "Tracking number '12345' is not a valid SF Express number (e.g. SF1234567890123)"
+    ]
     assert state_of(case) == before
 
 
@@ -249,7 +251,7 @@ def test_given_over_receipt_when_warehouse_posts_then_the_line_field_carries_the
 
     form = next(e["form"] for e in response.context["action_forms"] if e["item"].action == "receive")
     assert response.status_code == 422
-    assert form.errors[f"received_{line.id}"] == ["第 1 行:实收 3 多于申请 2,多出的货品请另行登记"]
+    assert form.errors[f"received_{line.id}"] == ["第 1 行:实收 3 多于申请 2,多出的货品请登记为多收(extras)"]
     assert state_of(case) == before
 
 
@@ -260,7 +262,14 @@ def test_given_the_receive_form_then_one_number_field_per_line_bounded_by_the_re
     form = ActionForm(transition=transition_for(case.type, "receive"), case=case, lines=[line])
 
     field = form.fields[f"received_{line.id}"]
-    assert [name for name in form.fields] == ["version", f"received_{line.id}", "note"]
+    extras = [
+        f"extra{i}_{k}"
+        for i in (1, 2)
+        for k in ("kind", "line", "sku", "description", "quantity", "serial_numbers")
+    ]
+    assert [name for name in form.fields] == [
+        "version", f"received_{line.id}", f"serial_numbers_{line.id}", *extras, "warehouse", "note",
+    ]  # fmt: skip
     assert (field.min_value, field.widget.attrs["max"], field.widget.attrs["inputmode"]) == (0, 2, "numeric")
 
 
@@ -268,7 +277,7 @@ def test_given_the_cause_form_when_qc_posts_it_then_the_cause_is_recorded(
     client, agent, warehouse, qc, consumer
 ):
     case = open_return(actor=agent, customer=consumer, line=order_line(consumer))
-    to_received(case, agent=agent, warehouse=warehouse)
+    to_inspected(case, agent=agent, warehouse=warehouse)
     case.refresh_from_db()
     client.force_login(qc)
 
@@ -292,7 +301,7 @@ def test_given_a_cause_form_without_a_yes_no_answer_then_the_radio_field_is_requ
     client, agent, warehouse, qc, consumer
 ):
     case = open_return(actor=agent, customer=consumer, line=order_line(consumer))
-    to_received(case, agent=agent, warehouse=warehouse)
+    to_inspected(case, agent=agent, warehouse=warehouse)
     case.refresh_from_db()
     client.force_login(qc)
     before = state_of(case)

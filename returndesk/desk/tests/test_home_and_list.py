@@ -23,14 +23,15 @@ from returndesk.desk.selectors import INBOX_ACTIONS, WAITING_ON_OTHERS, CaseFilt
 from returndesk.desk.services import saved_view_delete, saved_view_save
 
 from .conftest import (
-    units_payload,
     add_photo,
     make_user,
     open_return,
     order_line,
     to_cause_confirmed,
     to_in_transit,
+    to_inspected,
     to_received,
+    units_payload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,11 @@ def zoo(agent, supervisor, sales, warehouse, qc, gm, finance, consumer, distribu
         open_return(actor=agent, customer=consumer, line=order_line(consumer)), agent=agent, warehouse=warehouse,
         tracking="SF1000000000002",
     )  # fmt: skip
-    cases["received_no_quality"] = to_received(
+    cases["inspected_quality"] = to_inspected(
+        open_return(actor=agent, customer=consumer, line=order_line(consumer)), agent=agent, warehouse=warehouse,
+        tracking="SF1000000000006",
+    )  # fmt: skip
+    cases["inspected_no_quality"] = to_inspected(
         open_return(actor=agent, customer=consumer, line=order_line(consumer), reason="C01"),
         agent=agent, warehouse=warehouse, tracking="SF1000000000003",
     )  # fmt: skip
@@ -149,10 +154,10 @@ def test_given_the_zoo_then_each_department_sees_exactly_its_next_steps(zoo):
     def inbox(role):
         return {k for k, c in zoo.items() if Case.objects.filter(selectors.inbox_q(role), pk=c.pk).exists()}
 
-    assert inbox(Role.WAREHOUSE) == {"in_transit"}
-    assert inbox(Role.QC) == {"received_quality"}
+    assert inbox(Role.WAREHOUSE) == {"in_transit", "received_quality"}
+    assert inbox(Role.QC) == {"inspected_quality"}
     assert inbox(Role.GM) == {"big_cause_confirmed", "distributor_cause_confirmed"}
-    assert inbox(Role.FINANCE) == {"received_no_quality", "cause_confirmed", "refund_only_approved"}
+    assert inbox(Role.FINANCE) == {"inspected_no_quality", "cause_confirmed", "refund_only_approved"}
     assert inbox(Role.SUPERVISOR) == {"appealed"}
     assert inbox(Role.SALES) == {"distributor_submitted"}
     assert inbox(Role.AGENT) == {"submitted", "consultation", "rejected"}
@@ -220,9 +225,9 @@ def test_given_filters_when_listing_then_only_matching_cases_newest_first(client
     by_customer = client.get("/cases/", {"customer": "D001", "order": "oldest"})
     by_queue = client.get("/cases/", {"queue": "inbox"})
 
-    assert _numbers(by_status) == [zoo["received_no_quality"].number, zoo["received_quality"].number]
+    assert _numbers(by_status) == [zoo["received_quality"].number]
     assert _numbers(by_type) == [zoo["consultation"].number]
-    assert _numbers(by_reason) == [zoo["received_no_quality"].number]
+    assert _numbers(by_reason) == [zoo["inspected_no_quality"].number]
     assert _numbers(by_customer) == [
         zoo["distributor_submitted"].number,
         zoo["distributor_cause_confirmed"].number,
