@@ -21,6 +21,7 @@ MIGRATION_LOADERS = (
     ("returndesk.sla.migrations.0002_default_policies_hours_rules", "load"),
     ("returndesk.notifications.migrations.0003_default_templates", "load"),
     ("returndesk.replies.migrations.0002_default_reply_templates", "load_defaults"),
+    ("returndesk.inspection.migrations.0002_default_checklist", "load_checklist"),
 )
 
 

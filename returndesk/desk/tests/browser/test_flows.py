@@ -26,9 +26,10 @@ def people(migration_data):
     from returndesk.accounts.models import Team
     from returndesk.accounts.roles import Role
     from returndesk.catalog.models import CustomerType
-    from returndesk.catalog.tests.factories import make_customer, make_warehouse
+    from returndesk.catalog.tests.factories import make_customer
+    from returndesk.inspection.tests.helpers import default_warehouse
 
-    make_warehouse(name="上海退货仓", return_address="上海市嘉定区叶城路1288号", is_default=True)
+    default_warehouse()
     team = Team.objects.create(name="客服一组", role=Role.AGENT)
     consumer = make_customer(name="张伟", code="C0001", phone="13800000001", email="zhangwei@example.com")
     other = make_customer(name="李娜", code="C0002", phone="13800000002")
@@ -96,6 +97,23 @@ def act(
             box.locator("button[type=submit]").click()
 
 
+def inspect_units(page: Page, count: int, rejected: dict[int, str] | None = None):
+    """Grade every unit received A, every checklist point passed; the units in `rejected`
+    (number → reason) are rejected with the case's first photo as evidence."""
+    box = page.locator("#act-inspect")
+    if box.get_attribute("open") is None:
+        box.locator("summary").click()
+    for n in range(1, count + 1):
+        box.locator(f"[name='inspect-unit{n}_grade']").select_option("A")
+    for n, reason in (rejected or {}).items():
+        box.locator(f"[name='inspect-unit{n}_grade']").select_option("C")
+        box.locator(f"[name='inspect-unit{n}_outcome'][value=rejected]").check()
+        box.locator(f"[name='inspect-unit{n}_rejection_reason']").select_option(reason)
+        box.locator(f"[name='inspect-unit{n}_photos']").first.check()
+    with page.expect_navigation():
+        box.locator("button[type=submit]").click()
+
+
 def upload_photo(page: Page, name="故障照片.png"):
     page.set_input_files("#id_file", files=[{"name": name, "mimeType": "image/png", "buffer": tiny_png()}])
     page.get_by_role("button", name="上传", exact=True).click()
@@ -152,9 +170,18 @@ def test_consumer_return_by_phone_from_intake_to_closed(browser, live_server, pe
     warehouse.fill("#scan", "SF1234567890123")
     warehouse.keyboard.press("Enter")
     expect(warehouse).to_have_url(re.compile(rf"/receiving/{case.pk}/$"))
-    act(warehouse, "receive", fields={f"received_{case.lines.get().id}": "1"})
+    line_id = case.lines.get().id
+    act(warehouse, "receive", fields={f"received_{line_id}": "1", f"serial_numbers_{line_id}": "XR14-0001"})
     expect(warehouse.locator(".flash")).to_contain_text("已完成:确认实际入库数量")
     expect(warehouse.locator("#act-refund")).to_have_count(0)
+    expect(warehouse.locator("#act-confirm_cause")).to_have_count(0)  # production's step
+    # Inspection at the same bench: the unit's checklist, grade A, accepted; a photo from the camera.
+    expect(warehouse.locator("#act-inspect fieldset.unit-inspection")).to_have_count(1)
+    expect(warehouse.locator("#act-inspect fieldset.unit-inspection > legend")).to_contain_text("XR14-0001")
+    upload_photo(warehouse, "验收照片.png")
+    inspect_units(warehouse, 1)
+    expect(warehouse.locator(".flash")).to_contain_text("已完成:验收退货")
+    expect(warehouse.locator(".unit-row")).to_contain_text("合格接收")
 
     # Production/QC confirms the cause of the quality return.
     qc = sign_in(browser, live_server, "qc")
@@ -170,20 +197,38 @@ def test_consumer_return_by_phone_from_intake_to_closed(browser, live_server, pe
     )
     expect(qc.locator(".flash")).to_contain_text("确认原因与责任")
 
-    # Finance refunds (no GM gate below 5,000 CNY) and customer service closes.
+    # Finance refunds by bank transfer (no GM gate below 5,000 CNY): the refund waits until
+    # finance confirms the transfer with the bank's reference; then customer service closes.
     finance = sign_in(browser, live_server, "finance")
     finance.goto(f"{base}/finance/")
-    expect(finance.locator("main")).to_contain_text(case.number)
-    act(finance, "refund", fields={"reference": "HC-CN-2026-0001"})
+    expect(finance.locator("#h-to-refund + p + article")).to_contain_text(case.number)
+    act(
+        finance, "refund", selects={"route": "bank_transfer"},
+        fields={"account_name": "张伟", "bank": "招商银行上海分行", "account_number": "6225880212345678",
+                "reference": "HC-CN-2026-0001"},
+    )  # fmt: skip
     expect(finance.locator("main")).to_contain_text("暂无待退款工单。")
+    case.refresh_from_db()
+    assert case.status == Status.REFUND_PENDING
     agent.goto(f"{base}/cases/{case.pk}/")
+    expect(status_of(agent)).to_have_text("退款中")
+    expect(agent.locator("#act-close")).to_have_count(0)  # not before the money is paid
+    transfer = finance.locator(f"article.refund-row:has-text('{case.number}')")
+    transfer.locator("form[action$='/confirm/'] input[name$='-reference']").fill("CMB20261127000123")
+    with finance.expect_navigation():
+        transfer.locator("form[action$='/confirm/'] button").click()
+    expect(finance.locator("main")).to_contain_text("暂无待确认的银行转账。")
+    expect(finance.locator("table.credit-notes")).to_contain_text(case.number)
+    agent.goto(f"{base}/cases/{case.pk}/")
+    expect(status_of(agent)).to_have_text("已退款冲账")
     act(agent, "close", fields={"note": "已回访,客户满意"})
     expect(status_of(agent)).to_have_text("已关闭")
 
     case.refresh_from_db()
     assert (case.status, str(case.refund_amount)) == (Status.CLOSED, "1999.00")
     assert list(case.events.exclude(type__in=["note", "attachment_added"]).values_list("type", flat=True)) == [
-        "created", "approve", "confirm_solution", "ship_back", "receive", "confirm_cause", "refund", "close",
+        "created", "approve", "confirm_solution", "ship_back", "receive", "inspect", "confirm_cause", "refund",
+        "refund_complete", "close",
     ]  # fmt: skip
     assert OUTSIDE == []
 
@@ -221,6 +266,14 @@ def test_distributor_return_through_sales_warehouse_qc_gm_and_finance(browser, l
     warehouse.goto(f"{base}/receiving/?q={case.number}")
     act(warehouse, "receive", fields={f"received_{case.lines.get().id}": "4", "note": "少到 1 台"})
     expect(warehouse.locator(".flash")).to_contain_text("确认实际入库数量")
+    expect(warehouse.locator("#h-receipt")).to_contain_text("有差异")  # one short: a discrepancy
+    # Three units pass; the fourth was dropped by the shop: rejected with the photo as evidence.
+    inspect_units(warehouse, 4, rejected={4: "customer_damage"})
+    expect(warehouse.locator(".flash")).to_contain_text("验收退货")
+    warehouse.locator("#h-dispose ~ form select").first.select_option("restock")
+    with warehouse.expect_navigation():
+        warehouse.locator("#h-dispose ~ form button").click()
+    expect(warehouse.locator(".unit-row").first).to_contain_text("入可售库存")
 
     gm = sign_in(browser, live_server, "gm")
     gm.goto(f"{base}/approvals/")
@@ -253,9 +306,22 @@ def test_distributor_return_through_sales_warehouse_qc_gm_and_finance(browser, l
     expect(status_of(gm)).to_have_text("总经理已审批")
     expect(gm.locator("#act-refund")).to_have_count(0)
 
+    # The payment gateway refuses the first attempt: the case waits in refund_failed until finance
+    # refunds again; the second attempt succeeds and the system completes the case.
+    from returndesk.refunds.simulated_gateway import gateway_script
+
+    gateway_script("fail")
     finance = sign_in(browser, live_server, "finance")
     finance.goto(f"{base}/finance/")
     act(finance, "refund", fields={"reference": "HC-CN-2026-0007"})
+    failed = finance.locator(f"#h-failed ~ article:has-text('{case.number}')")
+    expect(failed).to_contain_text("失败")
+    case.refresh_from_db()
+    assert case.status == Status.REFUND_FAILED
+    sales.goto(f"{base}/cases/{case.pk}/")
+    expect(sales.locator("#act-close")).to_have_count(0)
+    act(finance, "refund", fields={"reference": "HC-CN-2026-0007-2"})
+    expect(finance.locator("main")).to_contain_text("暂无失败的退款。")
     sales.goto(f"{base}/cases/{case.pk}/")
     act(sales, "close")
     expect(status_of(sales)).to_have_text("已关闭")
@@ -266,6 +332,6 @@ def test_distributor_return_through_sales_warehouse_qc_gm_and_finance(browser, l
     expect(gm.locator("figure.diagram svg")).to_contain_text("已关闭 (1)")
 
     case.refresh_from_db()
-    assert (case.status, str(case.refund_amount)) == (Status.CLOSED, "14660.88")
+    assert (case.status, str(case.refund_amount)) == (Status.CLOSED, "10995.66")  # 3 units accepted
     assert case.events.get(type="gm_approve").actor == people["gm"]
     assert OUTSIDE == []
