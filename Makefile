@@ -10,14 +10,15 @@ PY := $(VENV)/bin/python
 RUFF := $(VENV)/bin/ruff
 PORT ?= 8000
 
-.PHONY: help venv run test lint format bench migrations-check check-deploy screenshots
+.PHONY: help venv run test lint format bench bench-analytics migrations-check check-deploy screenshots
 
 help:
 	@echo "make venv              create $(VENV) and install requirements.lock"
 	@echo "make run               migrate, collect static, load demo data, start huey + gunicorn on 127.0.0.1:$(PORT)"
 	@echo "make test              pytest on SQLite, then on a throwaway PostgreSQL 15 cluster"
 	@echo "make lint / format     ruff check + format --check / apply fixes and formatting"
-	@echo "make bench             run the benchmarks in bench/"
+	@echo "make bench             run the benchmarks in bench/ (lifecycles, then analytics panels)"
+	@echo "make bench-analytics   only the analytics panels on 1,000,000 generated cases"
 	@echo "make migrations-check  fail if models and migrations disagree"
 	@echo "make check-deploy      Django's deployment checks on config.settings.production"
 	@echo "make screenshots       refresh docs/screenshots/ (demo data, gunicorn, chromium)"
@@ -51,6 +52,10 @@ format: venv
 
 bench: venv
 	$(PY) bench/run.py
+	$(PY) bench/analytics.py
+
+bench-analytics: venv
+	$(PY) bench/analytics.py
 
 # An in-memory database: the consistency check needs a connection but must not touch var/.
 migrations-check: venv

@@ -20,7 +20,9 @@ each action with If-Match from the ETag of the answer before it:
     POST …/actions/confirm_cause         qc         only for a quality reason (--reason Q01:
                                                     then the customer also uploads a photo
                                                     before approval: POST /cases/{id}/attachments)
-    POST …/actions/refund                finance
+    POST …/actions/refund                finance    answered refund_pending; the simulated gateway
+                                                    is called after the commit
+    GET  /cases/{id}                     agent      until refunded (the gateway answered)
     POST …/actions/close                 agent
 
 Bounded: clients start no request after `warmup` + `duration` seconds, or once `max_lifecycles`
@@ -121,6 +123,9 @@ class Client:
         return json.loads(data) if data else None, response.getheader("ETag")
 
 
+REFUND_POLLS, REFUND_POLL_SECONDS = 50, 0.1
+
+
 def lifecycle(client: Client, plan: dict, customer: dict, order_line: str, reason: str, n: int) -> None:
     staff = plan["staff"]
     me = customer["token"]
@@ -188,6 +193,14 @@ def lifecycle(client: Client, plan: dict, customer: dict, order_line: str, reaso
             },
         )
     act("refund", staff["finance"], {"reference": f"CN-BENCH-{n}"})
+    # Refunds are asynchronous: the provider is called once the refund's transaction has committed
+    # and its answer completes the refund (refund_pending → refunded). The agent reads the case
+    # again, as a person would, until it is refunded (bounded), then closes it.
+    for _ in range(REFUND_POLLS):
+        case, etag = client.request("GET", case_path, "/cases/{id} (refunded?)", staff["agent"])
+        if case["status"] != "refund_pending":
+            break
+        time.sleep(REFUND_POLL_SECONDS)
     act("close", staff["agent"], {})
     if case["status"] != "closed":
         raise LifecycleError(f"ended in {case['status']}")

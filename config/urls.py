@@ -21,5 +21,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("analytics/", include("returndesk.analytics.urls")),
+    path("improvements/", include("returndesk.improvements.urls")),
+    path("kb/", include("returndesk.knowledge.urls")),
     path("", include("returndesk.desk.urls")),
 ]

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "returndesk.desk",
     "returndesk.portal",
     "returndesk.api",
+    "returndesk.analytics",
+    "returndesk.improvements",
+    "returndesk.knowledge",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,7 @@ from .errors import install_exception_handlers
 from .openapi import ReturnDeskAPI
 from .v1 import (
     acceptance,
+    analytics,
     cases,
     catalog,
     exchanges,
@@ -75,3 +76,4 @@ api.add_router("", exchanges.router)
 api.add_router("", repairs.router)
 api.add_router("", acceptance.router)
 api.add_router("", followups.router)
+api.add_router("", analytics.router)

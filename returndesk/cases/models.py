@@ -236,6 +236,11 @@ class Case(BaseModel):
             models.Index(fields=["status", "-created_at"], name="case_status_created_idx"),
             models.Index(fields=["customer", "-created_at"], name="case_customer_created_idx"),
             models.Index(fields=["assignee", "status"], name="case_assignee_status_idx"),
+            # analytics rollups recompute one day of opened / refunded cases at a time
+            models.Index(fields=["created_at"], name="case_created_idx"),
+            models.Index(
+                fields=["refunded_at"], name="case_refunded_idx", condition=Q(refunded_at__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(name="case_version_positive", condition=Q(version__gte=1)),
@@ -379,7 +384,10 @@ class CaseEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "sequence"], name="case_event_sequence_unique")
         ]
-        indexes = [models.Index(fields=["type", "created_at"], name="case_event_type_time_idx")]
+        indexes = [
+            models.Index(fields=["type", "created_at"], name="case_event_type_time_idx"),
+            models.Index(fields=["created_at"], name="case_event_time_idx"),  # analytics: stage spans per day
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.sequence} {self.type}"

@@ -33,7 +33,8 @@ orders: one row per order line; rows of one order share (channel, order_number) 
     and amount together, or none. Line columns: sku* (商品编码), quantity* (数量),
     unit_price* (单价), quantity_shipped (发货数量, default quantity), line_discount (行优惠),
     tax_mode (计税方式: inclusive/含税, exclusive/不含税), tax_rate (税率: 0.13 or 13%),
-    serial_numbers (序列号, separated by ; or |), no_reason_return_waived (不适用七天无理由).
+    serial_numbers (序列号, separated by ; or |), no_reason_return_waived (不适用七天无理由),
+    lot (批次).
 Values: times ISO 8601 or YYYY-MM-DD HH:MM[:SS] (also with /), Asia/Shanghai unless an offset
 is given, a bare date meaning midnight; amounts in yuan with at most 2 places (¥ and thousands
 commas allowed); yes/no as 1/0, true/false, yes/no, y/n, 是/否; choices as the code or its
@@ -134,6 +135,7 @@ ORDER_LINE_COLUMNS = [
     Column("tax_rate", ("税率",), rate),
     Column("serial_numbers", ("序列号", "SN")),
     Column("no_reason_return_waived", ("不适用七天无理由", "放弃七天无理由"), boolean),
+    Column("lot", ("批次", "批次号", "生产批次")),
 ]
 ORDER_COLUMNS = ORDER_HEADER_COLUMNS + ORDER_LINE_COLUMNS
 ORDER_LEVEL = [column.name for column in ORDER_HEADER_COLUMNS]
@@ -335,7 +337,14 @@ def _order_line(values: dict, products: dict[str, Product]) -> dict:
         "quantity": values["quantity"],
         "unit_price": values["unit_price"],
     }
-    for name in ("quantity_shipped", "line_discount", "tax_mode", "tax_rate", "no_reason_return_waived"):
+    for name in (
+        "quantity_shipped",
+        "line_discount",
+        "tax_mode",
+        "tax_rate",
+        "no_reason_return_waived",
+        "lot",
+    ):
         if name in values:
             line[name] = values[name]
     if "serial_numbers" in values:

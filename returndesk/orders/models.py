@@ -67,7 +67,12 @@ class Order(BaseModel):
                 condition=Q(total_paid=Round(F("goods_total") + F("shipping_fee"), 2)),
             ),
         ]
-        indexes = [models.Index(fields=["number"], name="order_number_idx")]
+        indexes = [
+            models.Index(fields=["number"], name="order_number_idx"),
+            # analytics: the purchase cohort of a day (rollups recompute day by day)
+            models.Index(fields=["placed_at"], name="order_placed_idx"),
+            models.Index(fields=["updated_at"], name="order_updated_idx"),  # analytics: what changed
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -105,6 +110,7 @@ class OrderLine(BaseModel):
         default=False,
         help_text="购买时消费者确认不适用七天无理由退货",
     )
+    lot = models.CharField(_("lot"), max_length=64, blank=True, help_text="生产批次号(按批次统计退货率)")
     quantity_held = models.PositiveIntegerField(_("held by open cases"), default=0)
     quantity_returned = models.PositiveIntegerField(_("returned"), default=0)
 
@@ -132,6 +138,7 @@ class OrderLine(BaseModel):
                 name="order_line_tax_rate_range", condition=Q(tax_rate__gte=0) & Q(tax_rate__lt=1)
             ),
         ]
+        indexes = [models.Index(fields=["updated_at"], name="order_line_updated_idx")]  # analytics
 
     def __str__(self) -> str:
         return f"{self.order.number}#{self.position}"

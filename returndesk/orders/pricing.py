@@ -34,6 +34,7 @@ LINE_FIELDS = frozenset(
         "tax_rate",
         "serial_numbers",
         "no_reason_return_waived",
+        "lot",
     }
 )
 REQUIRED_LINE_FIELDS = ("product", "quantity", "unit_price")
@@ -52,6 +53,7 @@ class LineInput:
     tax_rate: Decimal
     serial_numbers: list[str] = field(default_factory=list)
     no_reason_return_waived: bool = False
+    lot: str = ""  # production batch the units were shipped from (analytics: return rate by lot)
 
     @property
     def net_value(self) -> Decimal:
@@ -271,8 +273,26 @@ def clean_line(raw: Mapping, index: int) -> LineInput:
             "必须是是/否。",
             "must be true or false.",
         )
+    lot = _get(raw, "lot", "")
+    if not isinstance(lot, str) or len(lot.strip()) > 64:
+        raise line_error(
+            "order.invalid_lot",
+            index,
+            "lot",
+            "批次号须为不超过 64 个字符的文本。",
+            "the lot must be text of at most 64 characters.",
+        )
     line = LineInput(
-        product, quantity, shipped, unit_price, line_discount, tax_mode, tax_rate, serials, waived
+        product,
+        quantity,
+        shipped,
+        unit_price,
+        line_discount,
+        tax_mode,
+        tax_rate,
+        serials,
+        waived,
+        lot.strip(),
     )
     if line.net_value < 0:
         raise line_error(

@@ -131,6 +131,7 @@ def _create_lines(order: Order, line_inputs: Sequence[LineInput], amounts: Order
             paid_amount=line_amounts.paid_amount,
             serial_numbers=line.serial_numbers,
             no_reason_return_waived=line.no_reason_return_waived,
+            lot=line.lot,
         )
         for position, (line, line_amounts) in enumerate(zip(line_inputs, amounts.lines, strict=True), start=1)
     )
@@ -394,7 +395,7 @@ PROGRESS_FIELDS = (
     "contact_email",
     "shipping_address",
 )
-# What a line's commercial content is; its quantity_shipped and serial_numbers are progress.
+# What a line's commercial content is; its quantity_shipped, serial_numbers and lot are progress.
 LINE_TERMS = (
     "product_id",
     "quantity",
@@ -563,7 +564,11 @@ def _replace_commercial_content(order, changed, line_inputs, amounts, payment_in
 
 def _update_line_progress(current: Sequence[OrderLine], line_inputs: Sequence[LineInput]) -> None:
     for index, (line, given) in enumerate(zip(current, line_inputs, strict=True)):
-        if (line.quantity_shipped, line.serial_numbers) == (given.quantity_shipped, given.serial_numbers):
+        if (line.quantity_shipped, line.serial_numbers, line.lot) == (
+            given.quantity_shipped,
+            given.serial_numbers,
+            given.lot,
+        ):
             continue
         in_cases = line.quantity_held + line.quantity_returned
         if given.quantity_shipped < in_cases:
@@ -581,8 +586,12 @@ def _update_line_progress(current: Sequence[OrderLine], line_inputs: Sequence[Li
                 line=index + 1,
                 count=in_cases,
             )
-        line.quantity_shipped, line.serial_numbers = given.quantity_shipped, given.serial_numbers
-        line.save(update_fields=["quantity_shipped", "serial_numbers", "updated_at"])
+        line.quantity_shipped, line.serial_numbers, line.lot = (
+            given.quantity_shipped,
+            given.serial_numbers,
+            given.lot,
+        )
+        line.save(update_fields=["quantity_shipped", "serial_numbers", "lot", "updated_at"])
 
 
 # --- bulk: up to 1,000 orders per call, each on its own ------------------------------------

@@ -19,6 +19,7 @@ from returndesk.catalog.tests.factories import make_category, make_customer, mak
 from returndesk.orders.tests.factories import make_order
 
 from .conftest import api_as, make_user
+from .test_analytics_api import ANALYTICS_MATRIX
 from .test_cases_authorization_matrix import CASE_MATRIX
 from .test_exchanges_repairs_authorization_matrix import EXCHANGES_REPAIRS_MATRIX
 from .test_goods_authorization_matrix import GOODS_MATRIX
@@ -111,6 +112,7 @@ MATRIX = {
     # staff only; the system role of integrations is not staff
     "followups_due": ("get", "/followups/due", None, only(STAFF_ROLES, 200)),
 }
+MATRIX.update(ANALYTICS_MATRIX)
 DOCS = {"/openapi.json": statuses(200, anonymous=200), "/docs": statuses(200, anonymous=200)}
 
 

@@ -40,7 +40,7 @@ NOW = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 # Statements per request on SQLite. PostgreSQL runs the same ones (Django logs BEGIN on both),
 # plus the SET LOCAL that lets the Idempotency-Key claim commit without a disk flush (POSTs).
 EXPECTED = {
-    "POST /cases": 36,
+    "POST /cases": 35,
     "POST approve": 25,
     "POST confirm_solution": 26,
     "POST ship_back": 21,
@@ -48,7 +48,9 @@ EXPECTED = {
     "POST receive": 35,
     "GET /cases/{id}/receipt": 9,
     "POST inspect": 39,
-    "POST refund": 35,
+    "POST refund": 108,  # the refund is computed and recorded, then (after the commit) the provider is
+    # called and its answer completes the refund: credit note, journal lines, refund_complete
+    "GET /cases/{id} refunded": 3,
     "POST close": 26,
 }
 
@@ -137,6 +139,11 @@ class Walk:
         ]  # fmt: skip
         answers["inspect"] = self.act("inspect", self.staff[Role.WAREHOUSE], {"units": units})
         answers["refund"] = self.act("refund", self.staff[Role.FINANCE], {"reference": "CN-1"})
+        # The provider is called once the request's transaction has committed (refunds are
+        # asynchronous); the agent reads the case again for its new version before closing.
+        answers["refunded"] = self.request(
+            "GET /cases/{id} refunded", self.staff[Role.AGENT], "get", f"/cases/{self.case_id}"
+        )
         answers["close"] = self.act("close", self.staff[Role.AGENT])
         return answers
 
@@ -159,10 +166,10 @@ def test_given_the_benchmarked_lifecycle_when_walked_over_the_api_then_each_requ
     case = Case.objects.get(id=walk.case_id)
     assert [answers[step]["status"] for step in answers] == [
         "submitted", "awaiting_customer", "awaiting_return", "in_transit", "in_transit",
-        "received", "goods_inspected", "refunded", "closed",
+        "received", "goods_inspected", "refund_pending", "refunded", "closed",
     ]  # fmt: skip
-    assert [answers[step]["version"] for step in answers] == [1, 2, 3, 4, 4, 5, 6, 7, 8]
-    assert case.version == 8 and walk.etag == '"8"'
+    assert [answers[step]["version"] for step in answers] == [1, 2, 3, 4, 4, 5, 6, 7, 8, 9]
+    assert case.version == 9 and walk.etag == '"9"'
     assert answers["receive"]["lines"][0]["quantity_received"] == 1
     assert answers["refund"]["refund_amount"] == "99.00"
     assert answers["refund"]["lines"][0]["refund_amount"] == "99.00"
@@ -177,10 +184,10 @@ def test_given_the_benchmarked_lifecycle_when_walked_over_the_api_then_each_requ
     # One event per change, in sequence; one customer message per customer-visible step.
     assert list(CaseEvent.objects.filter(case=case).order_by("sequence").values_list("sequence", "type")) == [
         (1, "created"), (2, "approve"), (3, "confirm_solution"), (4, "ship_back"), (5, "receive"),
-        (6, "inspect"), (7, "refund"), (8, "close"),
+        (6, "inspect"), (7, "refund"), (8, "refund_complete"), (9, "close"),
     ]  # fmt: skip
     assert (
-        OutboxMessage.objects.filter(topic="case.customer_update", payload__case_id=str(case.id)).count() == 7
+        OutboxMessage.objects.filter(topic="case.customer_update", payload__case_id=str(case.id)).count() == 8
     )
     assert not CaseDeadline.objects.filter(case=case, state="pending").exists()
     assert sorted(SlaTarget.objects.filter(clock__case=case).values_list("kind", "state")) == [

@@ -68,6 +68,7 @@ def test_given_an_order_when_created_then_201_with_amounts_as_strings_and_local_
         "paid_amount": "189.00",
         "serial_numbers": ["SN1", "SN2"],
         "no_reason_return_waived": False,
+        "lot": "",
         "quantity_held": 0,
         "quantity_returned": 0,
         "returnable_quantity": 2,

@@ -48,6 +48,7 @@ class OrderLineIn(InputSchema):
     tax_rate: DecimalIn | None = None  # default "0.13"
     serial_numbers: list[str] = []
     no_reason_return_waived: StrictBool = False
+    lot: str = ""  # production batch (生产批次)
 
 
 class PaymentIn(InputSchema):
@@ -126,6 +127,7 @@ class OrderLineOut(Schema):
     paid_amount: Money
     serial_numbers: list[str]
     no_reason_return_waived: bool
+    lot: str
     quantity_held: int
     quantity_returned: int
     returnable_quantity: int

@@ -24,6 +24,7 @@ from returndesk.catalog.models import (
 from returndesk.catalog.services import category_create, customer_create, product_create, warehouse_create
 from returndesk.core.errors import DomainError
 from returndesk.core.money import quantize
+from returndesk.improvements.demo import load_improvement_demo
 from returndesk.inspection import demo as inspection_demo
 from returndesk.logistics import demo as logistics_demo
 from returndesk.orders.models import Channel, OrderLine, PaymentMethod, TaxMode
@@ -108,6 +109,7 @@ class _Builder:
         self._orders()
         demo_stock(self)  # exchanges reserve replacements from it (issue #5)
         self._cases()
+        load_improvement_demo(users=self.users, say=self.say)  # analytics, knowledge base, 回访 (#10)
         self._saved_views()
 
     def _saved_views(self) -> None:
@@ -346,6 +348,7 @@ class _Builder:
             "unit_price": price, "line_discount": line_discount, "tax_mode": tax_mode,
             "tax_rate": Decimal("0.13"), "serial_numbers": serials,
             "no_reason_return_waived": not spec.no_reason,  # 定制商品: the buyer confirmed at checkout
+            "lot": f"B{self.serial_seq[spec.serial_prefix] // 8 + 1:02d}" if spec.serial_prefix else "",  # batches of 8
         }  # fmt: skip
 
     def _dates(self, days_ago: float, *, store: bool = False, b2b: bool = False) -> dict:
