@@ -66,7 +66,8 @@ rich = (Case.objects.filter(status='submitted', type='return_refund', attachment
         or Case.objects.filter(status='submitted', type='return_refund', attachments__kind='image')).order_by('number').first()
 print('detail', str(rich.pk) if rich else first(type='return_refund', status='submitted'))
 print('receive', first(status='in_transit'))
-print('qc', first(status='received', lines__reason__reason_class='quality', type='return_refund'))
+print('inspect', first(status='received'))
+print('qc', first(status='goods_inspected', lines__reason__reason_class='quality', type='return_refund'))
 print('done', first(status='closed', type='return_refund', customer__type='distributor', gm_approved_at__isnull=False))
 """
     out = subprocess.run(
@@ -143,6 +144,9 @@ def capture(base: str, cases: dict[str, str], tmp: Path) -> None:
         shot(page, "home-warehouse-phone")
         page.goto(f"{base}/receiving/{cases['receive']}/")
         shot(page, "receiving-phone")
+        if cases.get("inspect"):  # the inspection of each unit, on the phone at the bench
+            page.goto(f"{base}/receiving/{cases['inspect']}/")
+            shot(page, "inspection-phone")
         context.close()
 
         context, page = sign_in(browser, base, "qc")
