@@ -161,3 +161,52 @@ def test_given_someone_not_in_finance_when_opening_the_finance_page_then_403(
     client.force_login(request.getfixturevalue(username_fixture))
 
     assert client.get(reverse("finance")).status_code == 403
+
+
+def test_given_the_quote_form_when_filled_then_the_service_gets_parts_and_labour_as_the_api_takes_them(
+    agent, consumer
+):
+    from returndesk.cases.workflow import transition_for
+    from returndesk.desk.forms import ActionForm
+
+    case = open_return(actor=agent, customer=consumer, line=order_line(consumer), type="repair")
+    transition = transition_for(case.type, "quote_repair")
+    data = {"quote_repair-version": case.version, "quote_repair-diagnosis": "屏幕进水", "quote_repair-exclusion": "misuse",
+            "quote_repair-part1_name": "屏幕总成", "quote_repair-part1_quantity": "1", "quote_repair-part1_unit_price": "680.00",
+            "quote_repair-labour": "120.00"}  # fmt: skip
+
+    form = ActionForm(data, transition=transition, case=case, lines=list(case.lines.all()))
+
+    assert form.is_valid(), form.errors
+    assert form.inputs() == {
+        "diagnosis": "屏幕进水", "exclusion": "misuse",
+        "parts": [{"name": "屏幕总成", "quantity": 1, "unit_price": "680.00"}], "labour": "120.00",
+    }  # fmt: skip
+
+
+def test_given_the_exchange_form_when_another_variant_is_chosen_then_replacements_name_the_line(
+    agent, consumer
+):
+    from returndesk.cases.workflow import transition_for
+    from returndesk.catalog.tests.factories import make_product
+    from returndesk.desk.forms import ActionForm
+
+    line = order_line(consumer)
+    case = open_return(actor=agent, customer=consumer, line=line, type="exchange")
+    variant = make_product(name="星锐14 银色", category=line.product.category, sku="XR14-SILVER")
+    case_line = case.lines.get()
+    prefix = f"arrange_exchange-replacement_{case_line.id}"
+    data = {
+        "arrange_exchange-version": case.version,
+        f"{prefix}_product": variant.sku,
+        f"{prefix}_unit_price": "2099.00",
+    }
+
+    form = ActionForm(
+        data, transition=transition_for(case.type, "arrange_exchange"), case=case, lines=[case_line]
+    )
+
+    assert form.is_valid(), form.errors
+    assert form.inputs() == {
+        "replacements": [{"line": str(case_line.id), "product": "XR14-SILVER", "unit_price": "2099.00"}]
+    }
