@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import os
 from importlib import import_module
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import expect, sync_playwright
 
 # The shared 2-core machine can be slow under load; waiting is not a timing assertion.
 expect.set_options(timeout=30_000)
@@ -25,17 +26,44 @@ MIGRATION_LOADERS = (
 )
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+HERE = Path(__file__).parent
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
     """Sync playwright keeps an event loop running in the test thread; the ORM calls the test and
-    its fixtures make beside it are fine. Set only around these tests, so that no other test (or
-    subprocess it starts, like `manage.py check --deploy`) inherits it."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    its fixtures make beside it are fine. Set only from the setup to the teardown of the tests in
+    this folder (this hook sees every test of the session), so that no other test (or subprocess
+    it starts, like `manage.py check --deploy`) inherits it."""
+    if HERE not in item.path.parents:
+        yield
+        return
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_runtest_teardown(item, nextitem):
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+@pytest.fixture
+def playwright():
+    """Per test, not per session as pytest-playwright has it (as the portal's browser tests do):
+    stopping playwright ends its event loop, so the tests that run after these on the same worker
+    (the portal's own playwright among them) start from plain synchronous Django."""
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture
+def browser(playwright, browser_type_launch_args):
+    browser = playwright.chromium.launch(**browser_type_launch_args)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -145,7 +145,8 @@ def test_consumer_return_by_phone_from_intake_to_closed(browser, live_server, pe
     expect(agent.locator("#act-approve")).to_contain_text("质量问题须先上传照片或视频")
     upload_photo(agent)
     agent.locator("#id_note-text").fill("客户情绪激动,优先处理")
-    agent.get_by_role("button", name="添加内部备注").click()
+    with agent.expect_navigation():
+        agent.get_by_role("button", name="添加内部备注").click()
     act(agent, "approve", selects={"solution": "self_ship"})
     expect(status_of(agent)).to_have_text("待客户确认方案")
     expect(agent.locator("#act-receive")).to_have_count(0)  # the warehouse's step, not customer service's
