@@ -910,3 +910,40 @@ def request_form(*, case: Case, user) -> RequestForm:
         ),
         company=company,
     )
+
+
+# --- the goods and the money of a case (issue #5, #6 satellites) ---------------------------------
+
+
+@dataclass(frozen=True)
+class GoodsAndMoney:
+    receipt: object | None  # inspection.Receipt with lines, units and extras (staff only)
+    refunds: list  # refunds.Refund, every attempt (staff only: routes, payees, vouchers)
+    exchange: object | None  # exchanges.Exchange, the live arrangement with its lines and requests
+    repair: object | None  # repairs.Repair with its quote items (the customer decides on the quote)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.receipt or self.refunds or self.exchange or self.repair)
+
+
+def goods_and_money(*, case: Case, staff: bool) -> GoodsAndMoney:
+    """What came back and what was paid or quoted on `case`, read from the satellite apps'
+    selectors: the receipt per unit and the refunds for staff; the exchange and the repair quote
+    for everyone who may see the case (the customer accepts or declines the quote)."""
+    from returndesk.exchanges.selectors import exchanges_of_case
+    from returndesk.inspection.selectors import receipt_detail
+    from returndesk.refunds.selectors import refunds_of_case
+    from returndesk.repairs.selectors import repair_of_case
+
+    exchange = repair = None
+    if case.type == CaseType.EXCHANGE:
+        exchange = exchanges_of_case(case=case).exclude(state="superseded").first()
+    if case.type == CaseType.REPAIR:
+        repair = repair_of_case(case=case)
+    return GoodsAndMoney(
+        receipt=receipt_detail(case) if staff and case.type in GOODS_TYPES else None,
+        refunds=refunds_of_case(case.pk) if staff else [],
+        exchange=exchange,
+        repair=repair,
+    )

@@ -3,6 +3,8 @@ with the Django client and the real services."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -210,3 +212,41 @@ def test_given_the_exchange_form_when_another_variant_is_chosen_then_replacement
     assert form.inputs() == {
         "replacements": [{"line": str(case_line.id), "product": "XR14-SILVER", "unit_price": "2099.00"}]
     }
+
+
+def test_given_a_repair_out_of_warranty_when_qc_quotes_on_the_case_page_then_the_customer_sees_the_quote_and_accepts_it(
+    client, agent, warehouse, qc, consumer, customer_user
+):
+    from returndesk.cases import services
+
+    from .conftest import to_inspected
+
+    case = open_return(actor=agent, customer=consumer, line=order_line(consumer), type="repair")
+    to_inspected(case, agent=agent, warehouse=warehouse)
+    services.case_confirm_cause(
+        case=Case.objects.get(pk=case.pk), actor=qc, is_our_product=True, stage="customer_use",
+        responsible_department="客户", handling="付费维修",
+    )  # fmt: skip
+    case = Case.objects.get(pk=case.pk)
+    client.force_login(qc)
+
+    quoted = client.post(
+        reverse("case_action", args=[case.pk, "quote_repair"]),
+        {"quote_repair-version": case.version, "quote_repair-diagnosis": "屏幕进水", "quote_repair-exclusion": "misuse",
+         "quote_repair-part1_name": "屏幕总成", "quote_repair-part1_quantity": "1",
+         "quote_repair-part1_unit_price": "680.00", "quote_repair-labour": "120.00"},
+    )  # fmt: skip
+    client.force_login(customer_user)
+    page = client.get(reverse("case_detail", args=[case.pk]))
+    accepted = client.post(
+        reverse("case_action", args=[case.pk, "accept_quote"]),
+        {"accept_quote-version": Case.objects.get(pk=case.pk).version},
+    )
+
+    html = page.content.decode()
+    assert quoted.status_code == 302
+    assert page.context["goods"].repair.quote_total == Decimal("800.00")
+    assert "屏幕总成" in html and "800.00" in html
+    assert page.context["goods"].refunds == [] and page.context["goods"].receipt is None  # staff only
+    assert accepted.status_code == 302
+    assert Case.objects.get(pk=case.pk).status == Status.READY_FOR_REPAIR

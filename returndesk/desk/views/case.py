@@ -31,6 +31,7 @@ from returndesk.replies import services as reply_services
 from returndesk.replies.selectors import reply_templates_for
 
 from .. import selectors
+from ..action_inputs import ActionContext
 from ..forms import ActionForm, AssignForm, NoteForm, PriorityForm, ReasonForm, UploadForm
 from .common import http_status, not_found_as_404, safe_next, staff_required
 
@@ -57,9 +58,10 @@ def case_context(request, case_id, *, bound: dict | None = None, open_action: st
     detail, case, user = page.detail, page.detail.case, request.user
     bound = bound or {}
     action_forms = []
+    ctx = ActionContext(case, detail.lines)
     for item in detail.actions:
         form = bound.get(f"action:{item.action}") or ActionForm(
-            transition=item.transition, case=case, lines=detail.lines
+            transition=item.transition, case=case, lines=detail.lines, context=ctx
         )
         action_forms.append({"item": item, "form": form, "open": item.action == open_action})
     staff = detail.staff_view
@@ -71,6 +73,7 @@ def case_context(request, case_id, *, bound: dict | None = None, open_action: st
         "open_action": open_action,
         "message_form": bound.get("message") or NoteForm(prefix="message"),
         "upload_form": bound.get("upload") or UploadForm(),
+        "goods": selectors.goods_and_money(case=case, staff=detail.staff_view),
     }
     if staff:
         is_open = case.is_open
