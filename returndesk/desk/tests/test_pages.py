@@ -444,3 +444,28 @@ def test_given_more_cases_when_staff_opens_home_then_query_count_does_not_grow(
 
     assert len(response.context["home"].primary_cases) == 5
     assert len(after) == len(before) <= 12
+
+
+@pytest.mark.parametrize(
+    "case_type, edges",
+    [
+        ("return_refund", ["received --> goods_inspected: 验收退货", "goods_inspected --> refund_pending: 发起退款",
+                           "refund_pending --> refunded: 退款到账并冲账", "refund_pending --> refund_failed: 退款失败",
+                           "refund_failed --> refund_pending: 发起退款"]),
+        ("exchange", ["goods_inspected --> replacement_reserved: 安排换货并锁定库存",
+                      "replacement_reserved --> difference_paid: 确认差价已收款",
+                      "difference_paid --> replacement_shipped: 发出换货"]),
+        ("repair", ["goods_inspected --> quote_pending: 检测并出具付费维修报价",
+                    "quote_pending --> ready_for_repair: 接受维修报价", "quote_pending --> quote_declined: 拒绝维修报价",
+                    "quote_declined --> returned_unrepaired: 未维修原样寄回", "ready_for_repair --> repairing: 开始维修"]),
+    ],
+)  # fmt: skip
+def test_given_the_goods_and_refund_steps_when_drawing_a_type_then_its_new_statuses_and_edges_are_there(
+    client, agent, case_type, edges
+):
+    client.force_login(agent)
+
+    diagram = client.get("/workflow/", {"type": case_type}).context["diagram"]
+
+    for edge in edges:
+        assert f"    {edge}" in diagram, edge
