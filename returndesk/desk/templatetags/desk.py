@@ -42,7 +42,7 @@ NAV = (
     ("receiving", _("Receiving"), ("warehouse", "supervisor")),
     ("qc", _("Cause analysis"), ("qc", "supervisor")),
     ("approvals", _("Approvals"), ("gm", "supervisor")),
-    ("finance", _("Refunds"), ("finance", "supervisor")),
+    ("finance", _("Refunds"), ("finance", "gm", "supervisor")),
     ("reply_list", _("Replies"), ("agent", "supervisor", "sales")),
     ("workflow", _("Process"), None),
 )

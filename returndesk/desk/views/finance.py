@@ -26,8 +26,9 @@ from ..forms import CreditNoteFilterForm, ExportForm, RefundConfirmForm, RefundF
 from .common import http_status, roles_required
 from .departments import _forms_for
 
-# Who opens the page: finance works on it; the general manager reads the ledger (api LEDGER_READERS).
-FINANCE_PAGE_ROLES = (Role.FINANCE, Role.GM)
+# Who opens the page: finance works on it; the general manager (api LEDGER_READERS) and the
+# customer-service supervisor read it. The services refuse anyone but finance acting.
+FINANCE_PAGE_ROLES = (Role.FINANCE, Role.GM, Role.SUPERVISOR)
 
 
 def _queue_rows(request) -> list[dict]:
