@@ -250,3 +250,17 @@ def test_given_a_repair_out_of_warranty_when_qc_quotes_on_the_case_page_then_the
     assert page.context["goods"].refunds == [] and page.context["goods"].receipt is None  # staff only
     assert accepted.status_code == 302
     assert Case.objects.get(pk=case.pk).status == Status.READY_FOR_REPAIR
+
+
+def test_given_the_supervisor_when_opening_the_refund_queue_then_it_is_listed_without_any_form_to_act(
+    client, supervisor, pending_transfer
+):
+    client.force_login(supervisor)
+
+    response = client.get(reverse("finance"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [e["refund"].case.number for e in response.context["manual"]] == [pending_transfer.number]
+    assert response.context["is_finance"] is False
+    assert "/confirm/" not in html and 'action="/finance/exports/"' not in html
