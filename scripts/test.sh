@@ -14,6 +14,14 @@ PG_DB_NAME=returndesk
 # pytest-django prefers this variable over pyproject.toml, so pin it against a stray export.
 export DJANGO_SETTINGS_MODULE=config.settings.test
 
+# TEST_DATABASES=sqlite or postgresql runs one of the two (a developer's shortcut); CI runs both.
+databases_wanted="${TEST_DATABASES:-both}"
+case $databases_wanted in
+    both) databases=(SQLite PostgreSQL) ;;
+    sqlite) databases=(SQLite) ;;
+    postgresql) databases=(PostgreSQL) ;;
+    *) echo "test.sh: TEST_DATABASES must be sqlite, postgresql or both, not '${databases_wanted}'" >&2; exit 2 ;;
+esac
 declare -A result=()
 failed=0
 interrupted=0
@@ -48,7 +56,7 @@ finish() {
     echo "==> test summary"
     local missing="FAILED (did not run; see the errors above)"
     [ "$interrupted" -eq 0 ] || missing="FAILED (interrupted)"
-    for label in SQLite PostgreSQL; do
+    for label in "${databases[@]}"; do
         printf '  %-11s %s\n' "${label}:" "${result[$label]:-$missing}"
         [ -n "${result[$label]:-}" ] || rc=1
     done
@@ -92,7 +100,10 @@ start_pg() {
 
 pytest_args=("$@")
 
-run_pytest SQLite -u DATABASE_URL
+if [ "$databases_wanted" != "postgresql" ]; then
+    run_pytest SQLite -u DATABASE_URL
+fi
+[ "$databases_wanted" != "sqlite" ] || exit 0
 
 if [ ! -x "$PG_BIN/postgres" ]; then
     echo "test.sh: no PostgreSQL server in ${PG_BIN} (apt-get install postgresql-15)" >&2

@@ -1,21 +1,7 @@
 """Browser tests of the analytics pages: Debian's chromium driven by pytest-playwright against
-Django's live server (BRIEF: never `playwright install`)."""
-
-import os
+Django's live server; playwright, browser and chromium fixtures from the root conftest.py."""
 
 import pytest
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # live_server + sync playwright share the thread
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "headless": True,
-        "args": ["--no-sandbox"],
-    }
 
 
 @pytest.fixture(scope="session")
