@@ -24,13 +24,14 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min, Sum
 from django.utils import timezone
 
-from returndesk.cases.models import Case, CaseEvent
+from returndesk.cases.models import Case, CaseEvent, CaseLine
 from returndesk.followups.models import FollowUp
 from returndesk.orders.models import Order, OrderLine
+from returndesk.sla.models import SlaTarget
 
 from . import facts
 from .cohort import day_window, local_day
@@ -233,6 +234,7 @@ def rollup_rebuild(*, now: dt.datetime | None = None, months: int | None = None)
     started = time.monotonic()
     now = now or timezone.now()
     with transaction.atomic():
+        _analyze_sources()
         state = _state()
         result = _rebuild(now, months=months)
         result.seconds = time.monotonic() - started
@@ -240,6 +242,22 @@ def rollup_rebuild(*, now: dt.datetime | None = None, months: int | None = None)
         state.last_days, state.last_seconds = result.day_count, result.seconds
         state.save()
     return result
+
+
+def _analyze_sources() -> None:
+    """PostgreSQL plans the rebuild's joins from its statistics of the source tables. After a bulk
+    load (the demo, an import) they can describe tables of a few rows while thousands are there —
+    autovacuum has not run yet, or cannot see rows of a transaction still open — and a nested
+    loop planned for a few rows then takes minutes. ANALYZE (sampled, seconds even at a million
+    cases) brings them up to date first; inside this transaction it sees the rows it wrote."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (Order, OrderLine, Case, CaseLine, CaseEvent, FollowUp, SlaTarget)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _span() -> tuple[dt.date, dt.date] | None:

@@ -50,6 +50,42 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea)
 
 
+WINDOW_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]  # <input type=datetime-local>
+
+
+class ConfirmForm(NoteForm):
+    """Confirming the solution. For a pickup, also when and where the courier comes and which
+    carrier (logistics.services.return_shipment_plan checks them: a future window of at most 12
+    hours, a parcel carrier, an address). In the portal the customer books the pickup: for a
+    pickup (`pickup=True`) the window, the address and the carrier must be given; the service
+    would also accept a window agreed later by phone, which is the desk's way."""
+
+    pickup_window_start = forms.DateTimeField(
+        label=_("Pickup from"), required=False, input_formats=WINDOW_FORMATS
+    )
+    pickup_window_end = forms.DateTimeField(
+        label=_("Pickup until"), required=False, input_formats=WINDOW_FORMATS
+    )
+    pickup_address = forms.CharField(label=_("Pickup address"), max_length=300, required=False)
+    pickup_contact = forms.CharField(label=_("Contact person"), max_length=100, required=False)
+    pickup_phone = forms.CharField(label=_("Contact phone"), max_length=32, required=False)
+    carrier = forms.CharField(label=_("Carrier"), max_length=10, required=False)
+
+    def __init__(self, *args, pickup: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pickup:
+            for name in ("pickup_window_start", "pickup_window_end", "pickup_address", "carrier"):
+                self.fields[name].required = True
+
+    def service_inputs(self) -> dict:
+        """What case_confirm_solution takes; fields left empty are not passed (the defaults of
+        the service apply: the customer's address and contact, a window agreed later)."""
+        data = self.cleaned_data
+        names = ("pickup_window_start", "pickup_window_end", "pickup_address", "pickup_contact", "pickup_phone",
+                 "carrier")  # fmt: skip
+        return {"note": data["note"], **{n: data[n] for n in names if data.get(n) not in (None, "")}}
+
+
 def carrier_choices():
     return [(code, pick_pair(c.zh, c.en)) for code, c in CARRIERS.items()]
 

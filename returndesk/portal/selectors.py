@@ -16,11 +16,12 @@ from returndesk.cases import errors as case_errors
 from returndesk.cases import selectors as case_selectors
 from returndesk.cases.models import Attachment, Case, CaseLine, CaseType, ReturnReason, Status
 from returndesk.cases.policy import open_refusals
-from returndesk.catalog.models import Warehouse
 from returndesk.core.errors import NotFound
 from returndesk.core.i18n import pick_pair
 from returndesk.followups.models import FollowUp, FollowUpStatus
 from returndesk.followups.selectors import followup_for_case
+from returndesk.logistics.carriers import CARRIERS
+from returndesk.logistics.selectors import ReturnInstructions, return_instructions
 from returndesk.orders.models import Order, OrderLine
 from returndesk.orders.selectors import order_visible_to
 from returndesk.policies.decisions import Decision
@@ -31,9 +32,14 @@ from returndesk.sla.selectors import case_sla_view, customer_deadline
 
 from . import panels, texts
 from .access import PortalAccess
+from .refund_status import PortalRefund, portal_refund
 
 # What a customer may ask for in the portal (consultations and acceptance visits go to the desk).
 REQUEST_TYPES = (CaseType.RETURN_REFUND, CaseType.EXCHANGE, CaseType.REPAIR, CaseType.REFUND_ONLY)
+# The return shipment (address, deadline, pickup, label) is shown from confirming to receipt.
+SHIPPING_STATUSES = frozenset({Status.AWAITING_RETURN, Status.IN_TRANSIT})
+# The refund card: from the moment finance starts it (the case may close or reopen later).
+REFUND_STATUSES = frozenset({Status.REFUND_PENDING, Status.REFUND_FAILED, Status.REFUNDED, Status.CLOSED})
 # Workflow actions the portal offers, each a form on the case page.
 PORTAL_ACTIONS = (
     "confirm_solution", "decline_solution", "ship_back", "cancel", "appeal", "accept_quote", "decline_quote",
@@ -235,11 +241,13 @@ class CasePage:
     actions: dict[str, case_selectors.AvailableAction]
     attachments: list[Attachment]
     refusal: str
-    return_address: Warehouse | None
+    shipping: ReturnInstructions | None  # how the goods come back, once the solution is confirmed
     panels: list[panels.Rendered] = field(default_factory=list)
     followup: FollowUp | None = None
     quote: Repair | None = None  # a paid repair's quote while the customer decides (issue #5)
     quote_items: list[RepairQuoteItem] = field(default_factory=list)
+    refund: PortalRefund | None = None  # once finance has started it
+    carriers: list[tuple[str, str]] = field(default_factory=list)  # who can pick up (pickup form)
 
     @property
     def survey_open(self) -> bool:
@@ -261,6 +269,7 @@ def _due(case: Case) -> dict[str, datetime | None]:
         return {"receipt": customer_deadline(case_id=case.id, rules=(RuleCode.RECEIPT,))}
     if s in {Status.RECEIVED, Status.GOODS_INSPECTED, Status.CAUSE_CONFIRMED, Status.GM_APPROVED}:
         return {"refund": customer_deadline(case_id=case.id, rules=(RuleCode.REFUND_DEADLINE,))}
+    # refund_pending / refund_failed / refunded: the arrival promised by route (portal_refund).
     if s == Status.SUBMITTED:
         view = case_sla_view(case)
         running = [t for t in (view.targets if view else []) if t.state == "running" and t.due_at]
@@ -290,24 +299,32 @@ def portal_case_page(*, access: PortalAccess, case_id) -> CasePage:
     steps = [step for entry in detail.timeline if (step := texts.step_for(entry.event, case))]
     refusal = refusal_text(case) if case.status == Status.SUBMITTED else ""
     actions = {a.action: a for a in detail.actions if a.action in PORTAL_ACTIONS}
-    address = None
-    if case.status == Status.AWAITING_RETURN and case.solution in {"self_ship", "drop_off"}:
-        address = Warehouse.objects.filter(is_default=True).first()
+    shipping = return_instructions(case) if case.status in SHIPPING_STATUSES else None
+    refund = portal_refund(case=case, user=access.user) if case.status in REFUND_STATUSES else None
     quote = repair_of_case(case=case) if case.status == Status.QUOTE_PENDING else None
     return CasePage(
         case=case,
         lines=detail.lines,
         steps=steps,
-        next=texts.next_step(case, due=_due(case), refusal=refusal),
+        next=texts.next_step(case, due=_due(case), refusal=refusal, refund=refund),
         actions=actions,
         attachments=list(case_selectors.attachment_list(case=case)),
         refusal=refusal,
-        return_address=address,
+        shipping=shipping,
         panels=panels.rendered_for(case=case, access=access),
         followup=followup_for_case(case) if case.status == Status.CLOSED else None,
         quote=quote,
         quote_items=list(quote.quote_items.all()) if quote else [],
+        refund=refund,
+        carriers=pickup_carriers()
+        if case.status == Status.AWAITING_CUSTOMER and case.solution == "pickup"
+        else [],
     )
+
+
+def pickup_carriers() -> list[tuple[str, str]]:
+    """The parcel carriers that pick up at the door (logistics: every carrier but "other")."""
+    return [(code, texts.carrier_label(code)) for code in CARRIERS if code != "OTHER"]
 
 
 def portal_attachment_get(*, access: PortalAccess, case_id, attachment_id) -> Attachment:
@@ -331,3 +348,16 @@ def portal_csv_check(*, access: PortalAccess, case_type: str, data: bytes):
         parsed.add_domain_error(exc)
         return parsed, None
     return parsed, preview
+
+
+def portal_return_label(*, access: PortalAccess, case_id) -> tuple[Case, ReturnInstructions]:
+    """The case and its return shipment, for the printable label and packing slip: the visitor's
+    own case only, once the solution is confirmed and until the goods arrive (otherwise NotFound,
+    like a case that does not exist)."""
+    from returndesk.logistics import errors as logistics_errors
+
+    case = portal_case_get(access=access, case_id=case_id)
+    instructions = return_instructions(case) if case.status in SHIPPING_STATUSES else None
+    if instructions is None:
+        raise logistics_errors.no_label()
+    return case, instructions

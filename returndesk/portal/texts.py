@@ -5,7 +5,7 @@ quote comes from the event (what changed) and the case."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -48,13 +48,41 @@ class Step:
     kind: str = "step"  # step | message | file
 
 
+def _refund_route(data: dict) -> str:
+    from .refund_status import route_label
+
+    methods = [r.get("method", "") for r in data.get("refunds") or [] if r.get("route") == "original"]
+    return route_label(data.get("route", ""), methods)
+
+
+def _window(data: dict) -> str:
+    start, end = _when(data.get("pickup_window_start")), _when(data.get("pickup_window_end"))
+    if start is None or end is None:
+        return ""
+    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+
 def _shipment(data: dict) -> str:
     return f"{carrier_label(data.get('carrier', ''))} {data.get('tracking_number', '')}".strip()
 
 
+# Events that are the desk's own business: who handles the case, its priority, staff's policy
+# decisions, stock handling, finance's checks and alarms. They are never shown in the portal (most
+# are internal anyway); every other event type has a sentence (tests/test_texts.py checks both).
+HIDDEN_EVENTS = frozenset(
+    {
+        "assigned", "priority_changed", "evidence_waived", "policy_override", "extra_resolved",
+        "units_disposed", "followup_call", "refund_flagged", "flagged", "sla_warning", "sla_breached",
+        "refund_deadline_alarm",
+    }
+)  # fmt: skip
+
+
 def step_for(event: CaseEvent, case) -> Step | None:
     """The sentence for one event the customer may see; None for events that mean nothing to
-    the customer (they are not shown)."""
+    the customer (HIDDEN_EVENTS, not shown)."""
+    if event.type in HIDDEN_EVENTS:
+        return None
     data = event.data or {}
     mine = event.actor_role in EXTERNAL_ROLES
     t = event.type
@@ -105,7 +133,28 @@ def step_for(event: CaseEvent, case) -> Step | None:
         add(_("Reason"), "reason")
         add(_("What we can offer instead"), "alternative")
     elif t in {"refund", "auto_refund"}:
+        amount = {"amount": data.get("amount", ""), "route": _refund_route(data)}
+        if t == "auto_refund":
+            title = _("Our warehouse did not confirm the receipt in time, so we started your refund "
+                      "automatically: %(amount)s CNY, %(route)s.") % amount  # fmt: skip
+        elif int(data.get("attempt") or 1) > 1:
+            title = _("We sent your refund again: %(amount)s CNY, %(route)s.") % amount
+        else:
+            title = _("We started your refund: %(amount)s CNY, %(route)s.") % amount
+    elif t == "refund_complete":
         title = _("We refunded %(amount)s CNY.") % {"amount": data.get("amount", "")}
+    elif t == "refund_fail":
+        # The provider's reason (e.g. a declined account) is finance's business, never shown.
+        title = _("The refund could not be paid into your account. We will send it again.")
+    elif t == "inspect":
+        title = _("Our warehouse checked the returned goods.")
+    elif t == "pickup_booked":
+        title = _("The courier pickup is booked: %(window)s, %(carrier)s.") % {
+            "window": _window(data),
+            "carrier": carrier_label(data.get("carrier", "")),
+        }
+    elif t == "follow_up_opened":
+        title = _("We opened this request from the findings of the acceptance inspection.")
     elif t == "ship_replacement":
         title = _("We shipped the replacement: %(shipment)s.") % {"shipment": _shipment(data)}
     elif t == "arrange_exchange":
@@ -187,12 +236,50 @@ class NextStep:
     due_at: datetime | None = None
     due_label: str = ""
     yours: bool = False  # the customer has to act
+    due_day: date | None = None  # a promise by the day (refund arrival, working days), no time
 
 
-def next_step(case, *, due: dict[str, datetime | None], refusal: str = "") -> NextStep:
-    """What happens next in the case's status, and by when (`due`: the deadlines and service
-    targets that apply, read by the selector: "reply", "confirm", "ship", "receipt", "refund")."""
+def _refund_next(case, refund) -> NextStep:
+    """Refund statuses (asynchronous refunds, cases/services/refunding.py): what the customer
+    waits for, and the arrival promised by the route (refunds/promises.py, working days)."""
     s = case.status
+    amount = refund.total if refund else case.refund_amount
+    values = {"amount": amount, "route": refund.route if refund else ""}
+    expected = refund.expected_by if refund else None
+    if s == Status.REFUND_FAILED:
+        return NextStep(
+            _("We could not pay the refund of %(amount)s CNY into your account. Our finance department "
+              "sends it again, by the same or another route, and you will see it here. You do not need to "
+              "do anything; if the account you paid with has been closed, please write to us below.") % values
+        )  # fmt: skip
+    if refund and refund.store_credit_only:
+        if s == Status.REFUND_PENDING:
+            return NextStep(_("We are crediting %(amount)s CNY to your store balance.") % values)
+        return NextStep(
+            _("We credited %(amount)s CNY to your store balance. You can use it at once.") % values
+        )
+    if s == Status.REFUND_PENDING:
+        return NextStep(
+            _("Your refund of %(amount)s CNY is on its way: %(route)s. We tell you here when it is paid.")
+            % values,
+            due_label=_("Expected in your account by"), due_day=expected,
+        )  # fmt: skip
+    if expected and expected >= timezone.localdate():
+        return NextStep(
+            _("The refund of %(amount)s CNY was paid: %(route)s. Depending on your bank it can take a few "
+              "working days to show in your account.") % values,
+            due_label=_("Expected in your account by"), due_day=expected,
+        )  # fmt: skip
+    return NextStep(_("The refund of %(amount)s CNY was paid: %(route)s.") % values)
+
+
+def next_step(case, *, due: dict[str, datetime | None], refusal: str = "", refund=None) -> NextStep:
+    """What happens next in the case's status, and by when (`due`: the deadlines and service
+    targets that apply, read by the selector: "reply", "confirm", "ship", "receipt", "refund";
+    `refund`: the case's refund as refund_status.portal_refund reads it)."""
+    s = case.status
+    if s in {Status.REFUND_PENDING, Status.REFUND_FAILED, Status.REFUNDED}:
+        return _refund_next(case, refund)
     if s == Status.SUBMITTED:
         if refusal:  # the policy's own message (seed S2), editable in admin, in both languages
             return NextStep(refusal)
@@ -235,11 +322,6 @@ def next_step(case, *, due: dict[str, datetime | None], refusal: str = "") -> Ne
         return NextStep(
             _("We are preparing your refund."), due.get("refund"), _("Refund due by (consumer law, art. 25)")
         )
-    if s == Status.REFUNDED:
-        return NextStep(
-            _("The refund of %(amount)s CNY was made. It reaches you by the original payment route, "
-              "usually within 3 to 10 working days.") % {"amount": case.refund_amount}
-        )  # fmt: skip
     if s == Status.REPLACEMENT_RESERVED:
         from returndesk.exchanges.selectors import exchange_amount_due, exchange_live
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("cases/<uuid:id>/files/", views.case_files, name="case_files"),
     path("cases/<uuid:id>/files/<uuid:file_id>/", views.case_file, name="case_file"),
     path("cases/<uuid:id>/survey/", views.case_survey, name="case_survey"),
+    path("cases/<uuid:id>/return-label.pdf", views.case_return_label, name="case_return_label"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import LoginView
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from .access import CHALLENGE_KEY, access_for, client_ip, end_access, grant_gues
 from .errors import Throttled
 from .forms import (
     CodeForm,
+    ConfirmForm,
     CsvReturnForm,
     LookupForm,
     MessageForm,
@@ -274,7 +275,7 @@ def request_csv(request):
 def _case_page(request, id, *, status=200, forms=None, error=None):
     page = selectors.portal_case_page(access=request.portal, case_id=id)
     forms = {
-        "confirm_solution": NoteForm(),
+        "confirm_solution": ConfirmForm(),
         "decline_solution": ReasonForm(),
         "ship_back": ShipForm(),
         "cancel": ReasonForm(),
@@ -300,8 +301,8 @@ def case_page(request, id):
 
 
 ACTIONS = {
-    "confirm_solution": (NoteForm, lambda case, actor, d, v: case_services.case_confirm_solution(
-        case=case, actor=actor, note=d["note"], expected_version=v)),
+    "confirm_solution": (ConfirmForm, lambda case, actor, d, v: case_services.case_confirm_solution(
+        case=case, actor=actor, expected_version=v, **d)),
     "decline_solution": (ReasonForm, lambda case, actor, d, v: case_services.case_decline_solution(
         case=case, actor=actor, reason=d["reason"], expected_version=v)),
     "ship_back": (ShipForm, lambda case, actor, d, v: case_services.case_ship_back(
@@ -341,11 +342,13 @@ def case_action(request, id, action):
         raise Http404()
     form_class, call = ACTIONS[action]
     case = selectors.portal_case_get(access=request.portal, case_id=id)
-    form = form_class(request.POST)
+    extra = {"pickup": case.solution == "pickup"} if form_class is ConfirmForm else {}
+    form = form_class(request.POST, **extra)
     if not form.is_valid():
         return _case_page(request, id, status=422, forms={action: form})
     try:
-        call(case, request.portal.user, form.cleaned_data, _version(request))
+        data = form.service_inputs() if hasattr(form, "service_inputs") else form.cleaned_data
+        call(case, request.portal.user, data, _version(request))
     except DomainError as exc:
         return _case_error(request, id, action, form, exc)
     messages.success(request, str(DONE[action]))
@@ -418,3 +421,21 @@ def case_survey(request, id):
         return _case_error(request, id, "survey", form, exc)
     messages.success(request, _("Thank you for your feedback."))
     return redirect(reverse("portal:case", kwargs={"id": id}) + "#survey")
+
+
+@require_GET
+@portal_page
+def case_return_label(request, id):
+    """The return label and packing slip (A4 PDF with the case number as a QR code, made by
+    logistics.labels) of the visitor's own case, from confirming the solution until the goods
+    arrive; anyone else's case, or a case without a return shipment, is a 404."""
+    from returndesk.logistics.labels import return_label_pdf
+
+    case, instructions = selectors.portal_return_label(access=request.portal, case_id=id)  # else 404
+    response = HttpResponse(
+        return_label_pdf(case=case, instructions=instructions), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="return-label-{case.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -64,7 +64,8 @@ def test_given_an_offered_solution_when_confirmed_then_the_case_awaits_the_retur
     case.refresh_from_db()
     assert case.status == "awaiting_return"
     page = customer_client.get(url("case", case)).context["page"]
-    assert page.return_address.return_address == "上海市嘉定区安亭镇墨玉路 88 号"
+    assert page.shipping.shipment.ship_to_address == "上海市嘉定区安亭镇墨玉路 88 号"
+    assert page.shipping.deadline is not None  # send by (sla ship_timeout)
     assert "ship_back" in page.actions
 
 

@@ -1,5 +1,6 @@
 """A distributor (issue 9 proof, seed S2): one quality return covering two orders, with a photo,
-then confirming the solution; and a non-quality return, uploaded as a CSV file, that the policy
+confirmed, shipped, received, inspected, the cause confirmed, approved by the general manager and
+refunded by bank transfer — followed in the portal to the refund; and a non-quality return, uploaded as a CSV file, that the policy
 refuses (rule distributor.quality_only) and sales rejects with the reason."""
 
 from __future__ import annotations
@@ -11,14 +12,17 @@ from playwright.sync_api import expect
 
 from returndesk.cases import services as cs
 from returndesk.cases.models import Case
+from returndesk.cases.tests.helpers import confirm_cause, inspect_all
 from returndesk.catalog.tests.factories import make_product
 from returndesk.orders.models import Channel
 from returndesk.orders.tests.factories import make_order
+from returndesk.refunds.models import Refund
 
 from ..helpers import PNG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "dealer-pass-1"
+PAYEE = {"account_name": "华东经销商", "bank": "招商银行上海分行", "account_number": "6225880212345678"}
 
 
 @pytest.fixture
@@ -49,8 +53,8 @@ def sign_in(page, username):
     expect(page).to_have_url(re.compile(r"/portal/$"))
 
 
-def test_given_a_distributor_when_returning_faulty_goods_of_two_orders_then_one_case_covers_both(
-    phone, dealer, sales
+def test_given_a_distributor_when_returning_faulty_goods_of_two_orders_then_one_case_covers_both_to_the_refund(
+    phone, dealer, sales, warehouse, qc, gm, finance
 ):
     user, first, second = dealer
     page = phone
@@ -86,6 +90,38 @@ def test_given_a_distributor_when_returning_faulty_goods_of_two_orders_then_one_
     page.reload()
     page.get_by_role("button", name="确认此方案").click()
     expect(page.locator(".badge")).to_have_text("待寄回")
+    page.get_by_label("快递公司").select_option("SF")
+    page.get_by_label("运单号").fill("SF1234567890123")
+    page.get_by_role("button", name="保存运单号").click()
+    expect(page.locator(".badge")).to_have_text("退货在途")
+
+    # Seed S2: the warehouse receives and inspects, QC confirms the cause, the general manager
+    # approves, finance pays by bank transfer; the distributor follows each step in plain words.
+    case.refresh_from_db()
+    cs.case_receive(case=case, actor=warehouse, received={str(ln.id): ln.quantity for ln in case.lines.all()})
+    inspect_all(case, inspector=warehouse)
+    confirm_cause(case, qc=qc)
+    cs.case_gm_approve(case=case, actor=gm, opinion="同意退货")
+    cs.case_refund(case=case, actor=finance, route="bank_transfer", **PAYEE)
+    page.reload()
+    progress = page.locator("#progress")
+    expect(progress).to_contain_text("仓库已收到退货:3 件中收到 3 件。")
+    expect(progress).to_contain_text("仓库已完成退货验收。")
+    expect(progress).to_contain_text("质量部已检测商品并确认原因。")
+    expect(progress).to_contain_text("公司管理层已审批通过。")
+    refund = page.locator("#refund")
+    expect(refund).to_contain_text("3550.00 元")
+    expect(refund).to_contain_text("银行转账")
+    expect(refund).to_contain_text("退款处理中")
+    expect(page.locator(".next .due")).to_contain_text("预计到账日期")
+    assert PAYEE["account_number"] not in page.content()
+
+    expect(refund.locator(".refund-parts li")).to_have_count(2)  # one bank transfer per order
+    for n, one in enumerate(Refund.objects.filter(case=case).order_by("amount"), start=1):
+        cs.case_refund_confirm_manual(refund=one, actor=finance, reference=f"CMB-000{n}")
+    page.reload()
+    expect(refund.locator(".badge")).to_have_text("已支付")
+    expect(progress).to_contain_text("已退款 3550.00 元。")
 
 
 def test_given_a_distributor_csv_for_a_non_quality_return_when_submitted_then_the_refusal_and_its_reason_show(
