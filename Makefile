@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 RUFF := $(VENV)/bin/ruff
 PORT ?= 8000
 
-.PHONY: help venv run test lint format bench bench-analytics migrations-check check-deploy
+.PHONY: help venv run test lint format bench bench-analytics migrations-check check-deploy screenshots
 
 help:
 	@echo "make venv              create $(VENV) and install requirements.lock"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench-analytics   only the analytics panels on 1,000,000 generated cases"
 	@echo "make migrations-check  fail if models and migrations disagree"
 	@echo "make check-deploy      Django's deployment checks on config.settings.production"
+	@echo "make screenshots       refresh docs/screenshots/ (demo data, gunicorn, chromium)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
@@ -66,3 +67,8 @@ check-deploy: venv
 		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		ALLOWED_HOSTS=returndesk.example.com \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# Pictures of the staff pages for docs/screenshots/ (a throwaway demo install served by gunicorn,
+# driven by Debian's chromium through playwright).
+screenshots: venv
+	$(PY) scripts/screenshots.py

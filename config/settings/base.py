@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "returndesk.followups",
     "returndesk.refunds",
     "returndesk.notifications",
+    "returndesk.replies",
     "returndesk.desk",
     "returndesk.portal",
     "returndesk.api",
@@ -170,6 +171,8 @@ RETURNDESK_ATTACHMENT_LIMITS = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 RETURNDESK_CURRENCY = "CNY"
+# Shown on printed documents (签呈, return request form) and in reply templates ({company}).
+RETURNDESK_COMPANY_NAME = os.environ.get("COMPANY_NAME", "")
 
 # Background worker: huey fed by the transactional outbox.
 HUEY_STORAGE = os.environ.get("HUEY_STORAGE", "sqlite")

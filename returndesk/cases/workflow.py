@@ -539,9 +539,12 @@ def statuses_for(case_type: str) -> list[Status]:
     return reached
 
 
-def workflow_mermaid(case_type: str | None = None, counts: dict[str, int] | None = None) -> str:
+def workflow_mermaid(
+    case_type: str | None = None, counts: dict[str, int] | None = None, *, english: bool = False
+) -> str:
     """The process diagram as Mermaid text, drawn from the table (optionally with case counts).
-    For one case type only the statuses that type can reach are drawn."""
+    For one case type only the statuses that type can reach are drawn. Labels in Chinese, or
+    in English with `english`."""
     reachable = set(statuses_for(case_type)) if case_type else set(Status)
     edges: list[str] = []
     used: list[str] = [S.SUBMITTED.value]
@@ -551,7 +554,7 @@ def workflow_mermaid(case_type: str | None = None, counts: dict[str, int] | None
         for src in sorted(t.sources):
             if src not in reachable:
                 continue
-            edge = f"    {src} --> {t.target.value}: {t.zh}"
+            edge = f"    {src} --> {t.target.value}: {t.en if english else t.zh}"
             if edge not in edges:
                 edges.append(edge)
             for st in (src, t.target.value):
@@ -559,7 +562,7 @@ def workflow_mermaid(case_type: str | None = None, counts: dict[str, int] | None
                     used.append(st)
     states = []
     for st in used:
-        label = Status(st).label.split(" / ")[0]
+        label = Status(st).label.split(" / ")[1 if english else 0]
         if counts is not None:
             label = f"{label} ({counts.get(st, 0)})"
         states.append(f'    state "{label}" as {st}')

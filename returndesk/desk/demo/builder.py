@@ -110,6 +110,20 @@ class _Builder:
         demo_stock(self)  # exchanges reserve replacements from it (issue #5)
         self._cases()
         load_improvement_demo(users=self.users, say=self.say)  # analytics, knowledge base, 回访 (#10)
+        self._saved_views()
+
+    def _saved_views(self) -> None:
+        """A few saved case-list views, so the desk's list shows how they work."""
+        from returndesk.desk.services import saved_view_save
+
+        for username, name, filters in (
+            ("agent1", "紧急未结", {"priority": "urgent", "queue": "team"}),
+            ("agent1", "质量问题待审核", {"status": "submitted", "reason_class": "quality"}),
+            ("supervisor", "申诉中", {"status": "appealed"}),
+            ("supervisor", "已超时", {"sla_state": "breached", "order": "oldest"}),
+        ):
+            if username in self.users:
+                saved_view_save(actor=self.users[username], name=name, filters=filters)
 
     # --- master data -------------------------------------------------------------------------
 

@@ -1,0 +1,335 @@
+"""How the staff pages' reads behave on a large installation: the case list (first page, a deep
+page by cursor, each filter, each search key), the queues of the home page and the department
+inboxes, on N generated cases (default 1,000,000) on SQLite and on PostgreSQL. Figures only,
+never asserted in tests; docs/desk.md quotes them.
+
+Per database: a fresh database, `manage.py migrate`, then bulk-generated customers, orders (one
+line each, with a serial number), cases (one line each, numbers and creation times spread over
+two years, every status, assignees and teams, tracking numbers), and each case's SLA clock with
+its two targets. Then each read runs through the desk's own selectors (desk.selectors) as a
+staff member would call them: one warm-up, then the median of five runs.
+
+    .venv/bin/python bench/desk_lists.py                        # 1,000,000 cases, both databases
+    .venv/bin/python bench/desk_lists.py --cases 100000 --databases sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from servers import PY, ROOT, Postgres, make_tmp
+
+BATCH = 5000
+
+
+# --- inside Django: generate --------------------------------------------------------------------
+
+
+class Inserter:
+    """Plain multi-row INSERTs of one model: every column's value converted for the database
+    once for the constant ones (a template instance) and per row only for those that vary."""
+
+    def __init__(self, model, varying: list[str], **constants):
+        from django.db import connection
+
+        self.connection = connection
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields]
+        template = model(**constants)
+        self.varying = set(varying)
+        self.const = {}
+        for f in self.fields:
+            if f.attname not in self.varying:
+                value = getattr(template, f.attname)
+                self.const[f.attname] = f.get_db_prep_save(value, connection)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        self.sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})"
+        self.rows: list[tuple] = []
+
+    def add(self, **values) -> None:
+        row = []
+        for f in self.fields:
+            if f.attname in self.varying:
+                row.append(f.get_db_prep_save(values[f.attname], self.connection))
+            else:
+                row.append(self.const[f.attname])
+        self.rows.append(tuple(row))
+
+    def flush(self) -> None:
+        if self.rows:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.rows)
+            self.rows = []
+
+
+def generate(total: int, seed: int = 8) -> None:
+    import uuid
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from returndesk.accounts.models import Team, User
+    from returndesk.accounts.roles import Role
+    from returndesk.cases.models import Case, CaseLine, ReturnReason, Status
+    from returndesk.catalog.models import Customer, Product, ProductCategory
+    from returndesk.orders.models import Order, OrderLine
+    from returndesk.sla.models import CaseClock, SlaTarget
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    category = ProductCategory.objects.create(code="BENCH", name="压测", name_en="Bench")
+    products = [
+        Product.objects.create(sku=f"B-{n}", name=f"商品{n}", name_en=f"Product {n}", category=category)
+        for n in range(20)
+    ]
+    teams = [Team.objects.create(name=f"客服{n}组", role=Role.AGENT) for n in range(5)]
+    agents = [
+        User.objects.create_user(f"bench-agent{n}", password=None, role=Role.AGENT, team=teams[n % 5])
+        for n in range(50)
+    ]
+    reasons = [r.id for r in ReturnReason.objects.filter(children__isnull=True)]
+    n_customers = max(total // 5, 1)
+    # As in a real installation, most cases are finished: 90 % closed or cancelled.
+    statuses = [s.value for s in Status]
+    weights = [80 if s == "closed" else 10 if s == "cancelled" else 10 / 17 for s in statuses]
+    types = ["return_refund"] * 6 + ["refund_only", "exchange", "repair", "consultation"]
+    channels = ["phone", "email", "web", "chat", "api", "distributor_notice"]
+    span = 730 * 86400
+    started = time.monotonic()
+
+    customers = Inserter(
+        Customer, ["id", "code", "name", "type", "phone", "email", "created_at", "updated_at"]
+    )
+    customer_ids = []
+    with transaction.atomic():
+        for n in range(n_customers):
+            cid = uuid.UUID(int=(1 << 120) + n)
+            customer_ids.append(cid)
+            customers.add(id=cid, code=f"BC{n:07d}", name=f"客户{n}", type="consumer" if n % 10 else "distributor",
+                          phone=f"13{n:09d}", email=f"c{n}@example.com", created_at=now, updated_at=now)  # fmt: skip
+            if len(customers.rows) >= BATCH:
+                customers.flush()
+        customers.flush()
+    print(f"  customers {n_customers} ({time.monotonic() - started:.0f}s)", file=sys.stderr)
+
+    orders = Inserter(Order, ["id", "number", "customer_id", "placed_at", "paid_at", "shipped_at", "delivered_at",
+                              "goods_total", "total_paid", "created_at", "updated_at"], channel="own_shop")  # fmt: skip
+    order_lines = Inserter(OrderLine, ["id", "order_id", "product_id", "unit_price", "net_amount", "tax_amount",
+                                       "paid_amount", "serial_numbers", "created_at", "updated_at"],
+                           position=1, quantity=1, quantity_shipped=1, order_discount_share=Decimal("0"))  # fmt: skip
+    cases = Inserter(Case, ["id", "number", "type", "status", "channel", "customer_id", "priority", "assignee_id",
+                            "team_id", "created_by_id", "contact_phone", "claimed_amount", "return_tracking_number",
+                            "closed_at", "created_at", "updated_at"])  # fmt: skip
+    case_lines = Inserter(CaseLine, ["id", "case_id", "order_line_id", "reason_id", "claimed_amount", "created_at",
+                                     "updated_at"], quantity=1, hold_state="none")  # fmt: skip
+    clocks = Inserter(
+        CaseClock, ["id", "case_id", "created_at", "updated_at"], policy_name="标准 / Standard", round=1
+    )
+    targets = Inserter(SlaTarget, ["id", "clock_id", "kind", "target_minutes", "state", "due_at", "warn_at", "met_at",
+                                   "breached_at"], round=1, warning_percent=80)  # fmt: skip
+    created_all = sorted(now - timedelta(seconds=rng.randrange(span)) for _ in range(total))
+    per_day: dict[str, int] = {}
+    target_id = 0
+    for start in range(0, total, BATCH):
+        with transaction.atomic():
+            for n in range(start, min(start + BATCH, total)):
+                created = created_all[n]
+                day = timezone.localtime(created).strftime("%Y%m%d")
+                per_day[day] = per_day.get(day, 0) + 1
+                customer_id = customer_ids[rng.randrange(n_customers)]
+                price = Decimal(rng.choice(["99.00", "199.00", "1999.00", "6999.00"]))
+                tax = (price * Decimal("0.13") / Decimal("1.13")).quantize(Decimal("0.01"))
+                order_id, line_id = uuid.UUID(int=(2 << 120) + n), uuid.UUID(int=(3 << 120) + n)
+                case_id, clock_id = uuid.UUID(int=(4 << 120) + n), uuid.UUID(int=(5 << 120) + n)
+                orders.add(id=order_id, number=f"HC{n:012d}", customer_id=customer_id, placed_at=created - timedelta(days=3),
+                           paid_at=created - timedelta(days=3), shipped_at=created - timedelta(days=2),
+                           delivered_at=created - timedelta(days=1), goods_total=price, total_paid=price,
+                           created_at=created, updated_at=created)  # fmt: skip
+                order_lines.add(id=line_id, order_id=order_id, product_id=products[n % 20].id, unit_price=price,
+                                net_amount=price - tax, tax_amount=tax, paid_amount=price,
+                                serial_numbers=[f"SN{n:010d}"], created_at=created, updated_at=created)  # fmt: skip
+                status = rng.choices(statuses, weights)[0]
+                terminal = status in ("closed", "cancelled")
+                cases.add(id=case_id, number=f"RT-{day}-{per_day[day]:05d}", type=rng.choice(types), status=status,
+                          channel=rng.choice(channels), customer_id=customer_id,
+                          priority=rng.choice(["normal"] * 8 + ["high", "urgent"]),
+                          assignee_id=agents[n % 50].pk if n % 3 else None, team_id=teams[n % 5].pk,
+                          created_by_id=agents[n % 50].pk, contact_phone=f"13{rng.randrange(10**9):09d}",
+                          claimed_amount=price, return_tracking_number=f"SF{n:013d}" if n % 2 else "",
+                          closed_at=created + timedelta(days=5) if terminal else None,
+                          created_at=created, updated_at=created)  # fmt: skip
+                case_lines.add(id=uuid.UUID(int=(6 << 120) + n), case_id=case_id, order_line_id=line_id,
+                               reason_id=reasons[n % len(reasons)], claimed_amount=price, created_at=created,
+                               updated_at=created)  # fmt: skip
+                clocks.add(id=clock_id, case_id=case_id, created_at=created, updated_at=created)
+                for kind, hours in (("first_response", 8), ("solution", 24)):
+                    running = (
+                        not terminal and kind == "solution" and status in ("submitted", "awaiting_customer")
+                    )
+                    due = created + timedelta(hours=hours * 3)
+                    target_id += 1
+                    targets.add(id=target_id, clock_id=clock_id, kind=kind, target_minutes=hours * 60,
+                                state="running" if running else "met", due_at=due,
+                                warn_at=due - timedelta(hours=hours // 2),
+                                met_at=None if running else created + timedelta(hours=hours),
+                                breached_at=due if (not running and n % 17 == 0) else None)  # fmt: skip
+            for inserter in (orders, order_lines, cases, case_lines, clocks, targets):
+                inserter.flush()
+        if (start // BATCH) % 20 == 0:
+            print(f"  cases {min(start + BATCH, total)} ({time.monotonic() - started:.0f}s)", file=sys.stderr)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence('sla_slatarget', 'id'), %s)", [target_id])
+        cursor.execute("ANALYZE")
+    print(f"  generated {total} cases in {time.monotonic() - started:.0f}s", file=sys.stderr)
+
+
+# --- inside Django: measure ---------------------------------------------------------------------
+
+
+def measure() -> list[tuple[str, float, int]]:
+    from datetime import timedelta
+
+    from django.db import connection, reset_queries
+    from django.utils import timezone
+
+    from returndesk.accounts.models import User
+    from returndesk.accounts.roles import Role
+    from returndesk.cases.models import Case
+    from returndesk.desk import selectors
+    from returndesk.desk.selectors import CaseFilters
+
+    agent = User.objects.filter(role=Role.AGENT).order_by("username").first()
+    roles = {role: User.objects.create_user(f"bench-{role}", password=None, role=role) for role in
+             (Role.WAREHOUSE, Role.QC, Role.GM, Role.FINANCE, Role.SUPERVISOR)}  # fmt: skip
+    sample = Case.objects.order_by("number")[Case.objects.count() // 2]
+    line = sample.lines.select_related("order_line__order").get()
+    today = timezone.localdate()
+    middle = selectors._encode(sample.number)
+    tracking = (
+        Case.objects.exclude(return_tracking_number="").order_by("number").first().return_tracking_number
+    )
+
+    def page(**filters):
+        return lambda: selectors.case_list_page(user=agent, filters=CaseFilters(**filters))
+
+    reads = [
+        ("list: first page, no filter", page()),
+        ("list: a page deep in the middle (cursor)", lambda: selectors.case_list_page(user=agent, filters=CaseFilters(), cursor=middle)),
+        ("list: oldest first", page(oldest_first=True)),
+        ("list: status = received", page(status="received")),
+        ("list: type = exchange", page(type="exchange")),
+        ("list: priority = urgent", page(priority="urgent")),
+        ("list: channel = email", page(channel="email")),
+        ("list: reason class = delivery", page(reason_class="delivery")),
+        ("list: one customer", page(customer=sample.customer.code)),
+        ("list: opened in the last 7 days", page(created_from=today - timedelta(days=7), created_to=today)),
+        ("list: SLA breached", page(sla_state="breached")),
+        ("list: SLA due soon", page(sla_state="warning")),
+        ("list: queue inbox (agent)", page(queue="inbox")),
+        ("search: case number", page(q=sample.number)),
+        ("search: order number", page(q=line.order_line.order.number)),
+        ("search: phone", page(q=sample.contact_phone)),
+        ("search: tracking number", page(q=tracking)),
+        ("search: serial number", page(q=line.order_line.serial_numbers[0])),
+        ("home: agent (6 queue counts + first queue)", lambda: selectors.home_for(user=agent)),
+        ("home: finance", lambda: selectors.home_for(user=roles[Role.FINANCE])),
+        ("home: general manager", lambda: selectors.home_for(user=roles[Role.GM])),
+        ("department page: warehouse queue", lambda: selectors.department_queue(user=roles[Role.WAREHOUSE], role=Role.WAREHOUSE)),
+        ("department page: QC queue", lambda: selectors.department_queue(user=roles[Role.QC], role=Role.QC)),
+        ("department page: GM inbox", lambda: selectors.department_queue(user=roles[Role.GM], role=Role.GM, limit=20)),
+        ("department page: finance queue", lambda: selectors.department_queue(user=roles[Role.FINANCE], role=Role.FINANCE)),
+    ]  # fmt: skip
+    results = []
+    for label, read in reads:
+        result = read()  # warm-up
+        if hasattr(result, "cases"):
+            list(result.cases)
+        times, sql = [], []
+        for _ in range(5):
+            reset_queries()
+            start = time.perf_counter()
+            read()
+            times.append((time.perf_counter() - start) * 1000)
+            sql.append(sum(float(q["time"]) for q in connection.queries) * 1000)
+        queries = len(connection.queries)
+        results.append((label, statistics.median(times), queries, statistics.median(sql)))
+        print(
+            f"  {label:<48} {statistics.median(times):8.1f} ms  (SQL {statistics.median(sql):7.1f} ms)  {queries:3d} queries",
+            file=sys.stderr,
+        )
+    return results
+
+
+# --- outside: one fresh database per run ---------------------------------------------------------
+
+
+def run_inner(env: dict, mode: str, cases: int) -> str:
+    code = (
+        "import django, json, sys; django.setup(); "
+        f"sys.path.insert(0, {str(ROOT / 'bench')!r}); import desk_lists as d; "
+        + (f"d.generate({cases})" if mode == "generate" else "print(json.dumps(d.measure()))")
+    )
+    env = {**env, "DEBUG": "true" if mode == "measure" else "false"}
+    result = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    sys.stderr.write(result.stderr[-4000:] if result.returncode else result.stderr)
+    if result.returncode:
+        raise SystemExit(f"desk_lists: {mode} failed")
+    return result.stdout
+
+
+def bench(database: str, cases: int) -> list:
+    tmp = make_tmp()
+    postgres = None
+    try:
+        if database == "postgresql":
+            postgres = Postgres(make_tmp())  # its own temp dir: the cluster's user must reach it
+            postgres.start({"shared_buffers": "256MB", "work_mem": "16MB"})
+            url = postgres.url
+        else:
+            url = f"sqlite:///{tmp / 'desk.sqlite3'}"
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "DATABASE_URL": url,
+               "RETURNDESK_VAR_DIR": str(tmp / "var"), "LOG_LEVEL": "WARNING"}  # fmt: skip
+        subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        print(f"==> {database}: generating {cases} cases", file=sys.stderr)
+        run_inner(env, "generate", cases)
+        print(f"==> {database}: measuring", file=sys.stderr)
+        return json.loads(run_inner(env, "measure", cases))
+    finally:
+        if postgres is not None:
+            postgres.stop()
+            shutil.rmtree(postgres.tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    args = parser.parse_args()
+    figures = {db: bench(db, args.cases) for db in args.databases.split(",")}
+    print(f"\n{args.cases:,} cases; median of 5 runs: total ms / of which SQL ms (queries)")
+    labels = [row[0] for row in next(iter(figures.values()))]
+    print("| read | " + " | ".join(figures) + " |")
+    print("|---|" + "---:|" * len(figures))
+    for i, label in enumerate(labels):
+        cells = [f"{figures[db][i][1]:.0f} / {figures[db][i][3]:.0f} ({figures[db][i][2]})" for db in figures]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
