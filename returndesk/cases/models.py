@@ -199,7 +199,9 @@ class Case(BaseModel):
         _("return tracking number"), max_length=64, blank=True, db_index=True
     )
     outbound_carrier = models.CharField(_("outbound carrier"), max_length=40, blank=True)
-    outbound_tracking_number = models.CharField(_("outbound tracking number"), max_length=64, blank=True)
+    outbound_tracking_number = models.CharField(
+        _("outbound tracking number"), max_length=64, blank=True, db_index=True
+    )
     gm_approved_at = models.DateTimeField(_("general manager approved at"), null=True, blank=True)
     # Set when finance starts the refund (refunds app: the calculation's total, after fees, with
     # any outbound shipping); refunded_at and the credit note number(s) once it has been paid.

@@ -303,9 +303,9 @@ def search_case_ids(*, user, text: str, limit: int = 200) -> list:
     or a serial number (claimed on a line or sold on its order line).
 
     The kinds are tried in turn, each its own lookup, and the first that finds something wins:
-    the indexed ones first (case number, order number, phones, return tracking number), then the
-    ones without an index of their own (outbound tracking number; serial numbers inside the JSON
-    lists of case and order lines), which cost a scan and so run only when nothing else matched."""
+    case number, order number, phones, return and outbound tracking numbers (B-tree indexes),
+    then serial numbers inside the JSON lists of case and order lines — GIN indexes on
+    PostgreSQL, one pass over each table on SQLite, so it runs only when nothing else matched."""
     text = (text or "").strip()
     if not text:
         return []
