@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -89,6 +90,31 @@ def api_token_create(
         expires_at=expires_at,
     )
     return token, raw
+
+
+KNOWN_TOKEN = re.compile(rf"^{TOKEN_PREFIX}_([a-z0-9]{{8}})_([A-Za-z0-9_-]{{24,120}})$")
+
+
+@transaction.atomic
+def api_token_install_known(*, user: User, name: str, raw: str) -> ApiToken:
+    """Store a token whose plaintext is published — the demo's integration token, printed by
+    `load_demo` and written in the README for local use only. Never for a real install: anyone
+    who has read the README holds it. Idempotent (the same plaintext is stored once); only the
+    system calls it, and the plaintext must have the shape issued tokens have."""
+    match = KNOWN_TOKEN.match(raw or "")
+    if match is None:
+        raise DomainError(
+            "api_token.invalid_format",
+            "令牌格式不正确。",
+            "The token does not have the format of a ReturnDesk token.",
+        )
+    existing = ApiToken.objects.filter(key_hash=api_token_hash(raw)).first()
+    if existing is not None:
+        return existing
+    name = (name or "").strip()[:100]
+    return ApiToken.objects.create(
+        name=name, user=user, role=user.role, prefix=match.group(1), key_hash=api_token_hash(raw)
+    )
 
 
 @transaction.atomic

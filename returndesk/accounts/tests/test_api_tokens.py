@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from returndesk.accounts.models import ApiToken, User
 from returndesk.accounts.roles import Role
-from returndesk.accounts.services import api_token_authenticate, api_token_create, api_token_revoke
+from returndesk.accounts.services import (
+    api_token_authenticate,
+    api_token_create,
+    api_token_hash,
+    api_token_install_known,
+    api_token_revoke,
+)
 from returndesk.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -293,3 +299,36 @@ def test_given_a_past_expiry_in_the_admin_when_issuing_then_the_form_shows_the_e
     assert "api-token" not in response.content.decode()
     assert "必须是将来的时间。" in response.content.decode()
     assert ApiToken.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "rd_demo0000_short",
+        "xx_demo0000_local-demo-only-never-use",
+        "rd_DEMO0000_local-demo-only-never-use",
+    ],
+)
+def test_given_a_malformed_plaintext_when_installing_a_known_token_then_it_is_refused_and_nothing_stored(raw):
+    user = User.objects.create_user("sync", password=None, role=Role.SYSTEM)
+
+    with pytest.raises(DomainError) as refused:
+        api_token_install_known(user=user, name="sync", raw=raw)
+
+    assert refused.value.code == "api_token.invalid_format"
+    assert ApiToken.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_given_a_known_token_when_installed_twice_then_one_row_holds_its_hash_and_it_authenticates():
+    user = User.objects.create_user("sync", password=None, role=Role.SYSTEM)
+    raw = "rd_demo0000_local-demo-only-never-use-in-production"
+
+    first = api_token_install_known(user=user, name="demo", raw=raw)
+    second = api_token_install_known(user=user, name="demo", raw=raw)
+
+    assert first.pk == second.pk and ApiToken.objects.count() == 1
+    assert (first.prefix, first.role, first.key_hash) == ("demo0000", Role.SYSTEM, api_token_hash(raw))
+    assert api_token_authenticate(raw) == user

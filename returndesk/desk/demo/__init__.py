@@ -7,7 +7,8 @@ orders.services.order_create for orders, cases.services (case_create and the cas
 for cases — never by setting a status: every case's status and timeline are ones the
 application itself produced. Deterministic apart from the clock (random.Random(2026)): orders
 are backdated over the last ~90 days, case events carry the time of loading. Idempotent: when
-the marker warehouse exists, nothing is written and the sign-ins are printed again.
+the marker warehouse exists, nothing is written (but the demo integration token, when an older
+load lacks it) and the sign-ins are printed again.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from returndesk.catalog.models import Customer, Product, ProductCategory, Wareho
 from returndesk.orders.models import Order, OrderLine, Payment
 from returndesk.portal.demo import portal_demo_hints
 
-from .builder import _Builder
+from .builder import _Builder, demo_integration
 from .data import (
     COMPANY,
+    DEMO_API_TOKEN,
+    DEMO_INTEGRATION_USER,
     DEMO_PASSWORD,
     MARKER_WAREHOUSE,
     SEED,
@@ -38,7 +41,7 @@ from .data import (
     planned_statuses,
 )
 
-__all__ = ["DEMO_PASSWORD", "load_demo", "planned_cases", "planned_statuses", "sign_ins"]
+__all__ = ["DEMO_API_TOKEN", "DEMO_PASSWORD", "load_demo", "planned_cases", "planned_statuses", "sign_ins"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ def load_demo(*, stdout=None) -> dict:
     say = (lambda text: stdout.write(text + "\n")) if stdout is not None else (lambda text: None)
     if Warehouse.objects.filter(code=MARKER_WAREHOUSE).exists():
         say("演示数据已存在 / demo data already loaded")
+        demo_integration()
         _print_sign_ins(say)
         return dict.fromkeys(COUNTED, 0)
     missing = {(t, s.value) for t in CaseType for s in statuses_for(t)} - planned_statuses()
@@ -104,4 +108,8 @@ def _print_sign_ins(say) -> None:
     for sign_in in sign_ins():
         suffix = " (superuser)" if sign_in.role == Role.ADMIN else ""
         say(f"  {sign_in.username:<16} {sign_in.role_label + suffix:<32} {DEMO_PASSWORD}")
+    say(
+        f"演示集成 API 令牌 / demo integration API token ({DEMO_INTEGRATION_USER}, 仅限本机 / local use only):"
+    )
+    say(f"  Authorization: Bearer {DEMO_API_TOKEN}")
     portal_demo_hints(say)

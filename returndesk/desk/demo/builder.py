@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from returndesk.accounts.models import Team, User
 from returndesk.accounts.roles import Role
+from returndesk.accounts.services import api_token_install_known
 from returndesk.cases import services as cs
 from returndesk.cases.models import Case, CaseSettings, ReturnReason
 from returndesk.cases.policy import evaluate_lines, evidence_outstanding
@@ -51,6 +52,8 @@ from .data import (
     CONSULTATIONS,
     CONSUMERS,
     CUSTOMER_USE_CAUSE,
+    DEMO_API_TOKEN,
+    DEMO_INTEGRATION_USER,
     DEMO_PASSWORD,
     DESCRIPTIONS,
     DISTRIBUTOR_DESCRIPTIONS,
@@ -213,6 +216,7 @@ class _Builder:
                 user = User.objects.create_user(username, password=DEMO_PASSWORD, **fields)
             self.users[username] = user
         self.portal_users = {u.customer_id: u for u in self.users.values() if u.customer_id and u.is_external}
+        demo_integration()
 
     # --- orders ------------------------------------------------------------------------------
 
@@ -791,3 +795,17 @@ class _Builder:
             "follow_up": "客户对答复有追问,重新打开跟进。",
         }[plan.story]
         return cs.case_reopen(case=case, actor=self.users["supervisor"], reason=reason)
+
+
+def demo_integration() -> None:
+    """The demo's integration: a system-role user (no password: it signs in only by its token)
+    and the published token the README documents (desk/demo/data.py). Idempotent; also run when
+    the demo is already loaded, so an install loaded before the token existed gets it."""
+    user = User.objects.filter(username=DEMO_INTEGRATION_USER).first()
+    if user is None:
+        user = User.objects.create_user(
+            DEMO_INTEGRATION_USER, password=None, role=Role.SYSTEM, first_name="网店对接",
+            email=f"{DEMO_INTEGRATION_USER}@example.com",
+        )  # fmt: skip
+    if user.role == Role.SYSTEM:  # never hand the token to a real account of that name
+        api_token_install_known(user=user, name="演示网店对接 / demo shop sync", raw=DEMO_API_TOKEN)

@@ -19,6 +19,10 @@ from returndesk.catalog.models import (
 DEMO_PASSWORD = "returndesk-demo"
 MARKER_WAREHOUSE = "HC-SH"  # natural key: present means the demo is loaded
 SEED = 2026
+# The integration token of the demo (role system: an online shop's or ERP's sync), printed by
+# load_demo and written in the README. Published, so for local use only: never on a real install.
+DEMO_INTEGRATION_USER = "shop-sync"
+DEMO_API_TOKEN = "rd_demo0000_local-demo-only-never-use-in-production"
 COMPANY = "华辰电子科技有限公司"
 
 # --- people ----------------------------------------------------------------------------------

@@ -2,16 +2,17 @@
 role, and a case in every status that each flow can reach."""
 
 import io
+from pathlib import Path
 
 import pytest
 
 from returndesk.acceptance.models import AcceptanceFinding
-from returndesk.accounts.models import Team, User
+from returndesk.accounts.models import ApiToken, Team, User
 from returndesk.accounts.roles import Role
 from returndesk.cases.models import Case, CaseEvent, CaseType, Status
 from returndesk.cases.workflow import TRANSITIONS, statuses_for
 from returndesk.catalog.models import Customer, Product, Warehouse
-from returndesk.desk.demo import DEMO_PASSWORD, load_demo, planned_cases
+from returndesk.desk.demo import DEMO_API_TOKEN, DEMO_PASSWORD, load_demo, planned_cases
 from returndesk.orders.models import Order, OrderLine, Payment
 
 MODELS = {
@@ -67,8 +68,12 @@ def test_given_an_empty_db_when_load_demo_runs_twice_then_the_second_run_adds_no
     assert first["cases"] == after_first["cases"] == len(planned_cases()) + follow_ups
     assert first["case_events"] == after_first["case_events"]
 
-    # A sign-in for every role; admin is a superuser; external users see their own customer.
-    assert set(User.objects.values_list("role", flat=True)) == {r.value for r in Role} - {Role.SYSTEM}
+    # A sign-in for every role; admin is a superuser; external users see their own customer;
+    # the integration (role system) has no password, only the published demo token.
+    assert set(User.objects.values_list("role", flat=True)) == {r.value for r in Role}
+    assert list(User.objects.filter(role=Role.SYSTEM).values_list("username", flat=True)) == ["shop-sync"]
+    assert not User.objects.get(username="shop-sync").has_usable_password()
+    assert DEMO_API_TOKEN in out.getvalue()
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="customer").customer.name == "张伟"
     assert User.objects.get(username="distributor").customer.name == "成都蓉信数码贸易有限公司"
@@ -142,3 +147,28 @@ def test_given_the_demo_when_reading_each_timeline_then_the_status_is_the_last_t
     assert Refund.objects.filter(flagged=True, status="succeeded").count() == 1
     assert Refund.objects.filter(status="pending", provider="manual").exists()
     assert StoreCreditAccount.objects.get(customer__code="D001").balance == headline.refund_amount
+
+
+@pytest.mark.django_db
+def test_given_the_demo_when_an_integration_calls_the_api_with_the_published_token_then_it_acts_as_shop_sync(
+    client,
+):
+    load_demo()
+    token = ApiToken.objects.get()
+
+    listed = client.get("/api/v1/cases?limit=5", HTTP_AUTHORIZATION=f"Bearer {DEMO_API_TOKEN}")
+    refused = client.get("/api/v1/cases?limit=5", HTTP_AUTHORIZATION=f"Bearer {DEMO_API_TOKEN}x")
+
+    assert listed.status_code == 200
+    assert len(listed.json()["items"]) == 5
+    assert refused.status_code == 401
+    token.refresh_from_db()
+    assert (token.user.username, token.role, token.prefix) == ("shop-sync", Role.SYSTEM, "demo0000")
+    assert token.last_used_at is not None
+    # The README and docs/api.md publish this very token.
+    root = Path(__file__).resolve().parents[3]
+    assert DEMO_API_TOKEN in (root / "README.md").read_text()
+    assert DEMO_API_TOKEN in (root / "docs" / "api.md").read_text().replace("\n", " ")
+    # Loading again (an install loaded before the token existed included) keeps one token.
+    load_demo()
+    assert ApiToken.objects.count() == 1
