@@ -1,3 +1,4 @@
+import copy
 from decimal import Decimal
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from returndesk.core.config import ConfigCache, settings_row_cache
 from returndesk.core.models import BaseModel
 from returndesk.policies.models import ShippingPayer
 
@@ -149,8 +151,12 @@ class CaseSettings(models.Model):
 
     @classmethod
     def current(cls) -> "CaseSettings":
-        obj, _created = cls.objects.get_or_create(id=1)
-        return obj
+        """The settings row, read once per process while it is unchanged (core.config: every
+        transition's guards ask for it). A copy: a caller may change and save it."""
+        return copy.deepcopy(_CASE_SETTINGS.get())
+
+
+_CASE_SETTINGS: ConfigCache[CaseSettings] = settings_row_cache("cases.settings", "cases.CaseSettings")
 
 
 class Case(BaseModel):

@@ -21,7 +21,7 @@ from returndesk.policies.selectors import LineInput, eligibility_request
 from returndesk.repairs.selectors import covered_repairs_by_serial
 
 from .models import Case, CaseType
-from .services.amounts import units_value
+from .services.amounts import parsed_line_value
 
 SOLUTION_OF_TYPE = {
     CaseType.RETURN_REFUND: "refund",
@@ -65,7 +65,7 @@ def evaluate_lines(
             quantity=p["quantity"],
             reason_code=p["reason"].code,
             reason_class=p["reason"].reason_class,
-            amount=units_value(p["order_line"], p["quantity"]) if goods else ZERO,
+            amount=parsed_line_value(p) if goods else ZERO,
             serial_numbers=tuple(p["serial_numbers"]),
             prior_repairs=prior_repairs(p["order_line"], p["reason"], p["serial_numbers"]) if goods else (),
             unsealed=p.get("unsealed", False),

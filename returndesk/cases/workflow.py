@@ -45,6 +45,9 @@ class Guard:
     name: str
     check: Callable[..., GuardResult]
     label: str = ""  # "中文 / English", shown on the workflow page
+    # It reads the case's lines (with order line, order and reason): a transition whose guards
+    # do reads them once for all of them (services.transitions._check_guards).
+    reads_lines: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,14 +233,19 @@ CAUSE_DONE = Guard(
     "cause_confirmed_if_required",
     _cause_done_if_required,
     "质量原因须经生产/质量部确认原因 / Quality reasons need the cause confirmed by production/QC",
+    reads_lines=True,
 )
 GM_DONE = Guard(
     "gm_approved_if_required",
     _gm_done_if_required,
     "经销商退货及超额工单须总经理审批 / Distributor returns and large amounts need GM approval",
+    reads_lines=True,
 )
 GM_NEEDED = Guard(
-    "gm_approval_required", _gm_needed, "仅限须总经理审批的工单 / Only cases that need GM approval"
+    "gm_approval_required",
+    _gm_needed,
+    "仅限须总经理审批的工单 / Only cases that need GM approval",
+    reads_lines=True,
 )
 DISTRIBUTOR_QUALITY_ONLY = Guard(
     "distributor_quality_only",
@@ -253,6 +261,7 @@ GOODS_RECEIVED = Guard(
     "goods_received",
     _goods_received,
     "仓库须已收到并验收接收退货 / The warehouse must have received and accepted goods",
+    reads_lines=True,
 )
 NOT_REFUNDED = Guard("not_refunded", _not_refunded, "未退款 / Not yet refunded")
 REFUND_PAID = Guard("refund_paid", _refund_paid, "各笔退款均已成功 / Every refund of the case has succeeded")

@@ -69,6 +69,20 @@ class ConfigCache(Generic[T]):
         self._entry = (_UNSET, None)
 
 
+def settings_row_cache(name: str, label: str) -> ConfigCache:
+    """A cache of a singleton settings model's row (pk 1, created with its defaults when missing).
+    Its `current()` returns `copy.deepcopy(cache.get())`: callers may change and save their copy
+    (a JSON list included) without touching what other requests see. The owning app's migration
+    installs the triggers (`config_trigger_operations(table, name)`)."""
+
+    def load():
+        from django.apps import apps
+
+        return apps.get_model(label).objects.get_or_create(pk=1)[0]
+
+    return ConfigCache(name, models=[label], load=load)
+
+
 def tokens() -> dict[str, str]:
     """Every cache's current token (one query), remembered for the rest of the scope if any.
     Read with a plain cursor: it runs on every request, and building it through the ORM would

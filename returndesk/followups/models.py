@@ -4,11 +4,14 @@ went — by the portal's satisfaction survey or by a staff phone call — and th
 
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from returndesk.core.config import ConfigCache, settings_row_cache
 from returndesk.core.models import BaseModel
 
 
@@ -34,7 +37,14 @@ class FollowUpSettings(models.Model):
 
     @classmethod
     def current(cls) -> FollowUpSettings:
-        return cls.objects.get_or_create(pk=1)[0]
+        """The settings row, read once per process while it is unchanged (core.config: every
+        closed case schedules a follow-up). A copy: a caller may change and save it."""
+        return copy.deepcopy(_FOLLOWUP_SETTINGS.get())
+
+
+_FOLLOWUP_SETTINGS: ConfigCache[FollowUpSettings] = settings_row_cache(
+    "followups.settings", "followups.FollowUpSettings"
+)
 
 
 class FollowUpStatus(models.TextChoices):

@@ -43,11 +43,12 @@ class LineOutcome(NamedTuple):
     details: dict
 
 
-def line_outcomes(case) -> dict:
-    """{case line id: LineOutcome} for every line of `case`, from its latest receipt. A line not
-    inspected yet (or never received) counts the units received as accepted with no deduction —
-    the case `auto_refund` deems everything received without an inspection. One query for the
-    units, one for the lines."""
+def line_outcomes(case, lines=None) -> dict:
+    """{case line id: LineOutcome} for every line of `case` (or of `lines`, the case's lines the
+    caller has read already), from its latest receipt. A line not inspected yet (or never
+    received) counts the units received as accepted with no deduction — the case `auto_refund`
+    deems everything received without an inspection. One query for the receipt, one for the
+    units, one for the lines unless given."""
     receipt = latest_receipt(case)
     units_by_line: dict = {}
     if receipt is not None:
@@ -56,7 +57,7 @@ def line_outcomes(case) -> dict:
         ):
             units_by_line.setdefault(unit.case_line_id, []).append(unit)
     result = {}
-    for line in case.lines.all():
+    for line in case.lines.all() if lines is None else lines:
         units = units_by_line.get(line.id, [])
         inspected = bool(units) and all(u.outcome for u in units)
         if not inspected:

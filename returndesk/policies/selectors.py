@@ -13,13 +13,37 @@ from datetime import datetime
 from decimal import Decimal
 
 from returndesk.core.calendar import WorkingCalendar
+from returndesk.core.config import ConfigCache
 
 from .decisions import EligibilityRequest, LineRequest
 from .models import PolicyVersion
 from .rules import Policy
 
 
+def _load_latest() -> tuple[PolicyVersion, Policy] | None:
+    latest = PolicyVersion.objects.order_by("-number").first()
+    if latest is None:
+        return None
+    return latest, Policy.from_json(latest.rules, version=latest.number)
+
+
+# The latest published version with its rules parsed, per process while no version is published
+# (core.config; triggers: migration policies 0003). Versions are immutable, so the cached one
+# never goes stale; a new one gives the cache a new token. Shared: read-only.
+_LATEST: ConfigCache[tuple[PolicyVersion, Policy] | None] = ConfigCache(
+    "policies.latest", models=["policies.PolicyVersion"], load=_load_latest
+)
+
+
+def policy_latest() -> tuple[PolicyVersion, Policy] | None:
+    """(latest published version, its rules), or None before anything is published."""
+    return _LATEST.get()
+
+
 def policy_of(version: PolicyVersion) -> Policy:
+    latest = _LATEST.get()
+    if latest is not None and latest[0].pk == version.pk:
+        return latest[1]  # parsed once per process
     return Policy.from_json(version.rules, version=version.number)
 
 
@@ -28,8 +52,8 @@ def policy_current() -> Policy:
     (version None), so a read never writes."""
     from .services import policy_snapshot
 
-    latest = PolicyVersion.objects.order_by("-number").first()
-    return policy_of(latest) if latest is not None else policy_snapshot()
+    latest = policy_latest()
+    return latest[1] if latest is not None else policy_snapshot()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from .models import (
 )
 from .rules import AutoApproval, CheckItem, Deduction, Policy, WindowRule
 from .rules import FeeRule as FeeSnapshot
+from .selectors import policy_latest
 
 PUBLISHERS = frozenset({Role.ADMIN, Role.SYSTEM})
 
@@ -121,9 +122,9 @@ def policy_publish(*, actor, note: str = "") -> PolicyVersion:
 def policy_version_current() -> PolicyVersion:
     """The latest published version; on a database where nothing was published yet (a fresh
     install), the shipped default rules are published as version 1 by the system."""
-    latest = PolicyVersion.objects.order_by("-number").first()
+    latest = policy_latest()
     if latest is not None:
-        return latest
+        return latest[0]
     try:
         return policy_publish(actor=None, note="初始版本 / initial version")
     except ConflictError:  # a concurrent first request published it

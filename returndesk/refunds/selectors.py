@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from returndesk.accounts.roles import EXTERNAL_ROLES
 from returndesk.core.money import ZERO
@@ -108,7 +108,8 @@ class CaseRefundState:
 
 def case_refund_state(case_id) -> CaseRefundState:
     """Where a case's refund stands: calculated total, paid so far, refunds still pending."""
-    total = RefundCalculation.objects.filter(case_id=case_id).aggregate(s=Sum("total"))["s"] or ZERO
+    sums = RefundCalculation.objects.filter(case_id=case_id).aggregate(s=Sum("total"), n=Count("id"))
+    total = sums["s"] or ZERO
     counts = {"pending": 0, "failed": 0}
     paid = ZERO
     attempts = 0
@@ -120,8 +121,7 @@ def case_refund_state(case_id) -> CaseRefundState:
             paid += amount
         else:
             counts[status] += 1
-    calculations = RefundCalculation.objects.filter(case_id=case_id).count()
-    return CaseRefundState(calculations, total, paid, counts["pending"], counts["failed"], attempts)
+    return CaseRefundState(sums["n"], total, paid, counts["pending"], counts["failed"], attempts)
 
 
 def credit_note_list(

@@ -31,3 +31,11 @@ def units_value(order_line, units: int) -> Decimal:
     if units >= remaining_units:
         return quantize(remaining_amount)
     return quantize(remaining_amount * units / remaining_units)
+
+
+def parsed_line_value(parsed: dict) -> Decimal:
+    """units_value of a line parsed by case creation (order line and quantity), kept in the dict:
+    the policy's evaluation and the claimed amount both need it, in the same transaction."""
+    if "units_value" not in parsed:
+        parsed["units_value"] = units_value(parsed["order_line"], parsed["quantity"])
+    return parsed["units_value"]

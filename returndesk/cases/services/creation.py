@@ -34,7 +34,7 @@ from ..models import (
     ReturnReason,
 )
 from . import quantities
-from .amounts import units_value
+from .amounts import parsed_line_value
 from .events import event_record
 from .transitions import case_transition, guard_failures
 
@@ -108,7 +108,7 @@ def case_create(
         holds = type in QUANTITY_HOLDING_TYPES
         # The claimed value is known before the row is written: the restocking fee may not
         # exceed it (DB check case_restocking_fee_within_claim), so a fee > 0 needs it at insert.
-        claimed = [units_value(p["order_line"], p["quantity"]) if holds else ZERO for p in parsed]
+        claimed = [parsed_line_value(p) if holds else ZERO for p in parsed]
         case = Case.objects.create(
             number=next_number(CASE_NUMBER_PREFIX),
             type=type,

@@ -55,11 +55,13 @@ def release(*, lines: list[CaseLine]) -> None:
         line.save(update_fields=["hold_state", "updated_at"])
 
 
-def settle_returned(*, lines: list[CaseLine], quantities: dict) -> None:
+def settle_returned(*, lines: list[CaseLine], quantities: dict, locked: bool = False) -> None:
     """Turn a held quantity into a returned one (refund done): `quantities[line.id]` units count
-    as returned, the rest of the hold is released."""
+    as returned, the rest of the hold is released. `locked`: the caller holds the order-line
+    locks already (lock_order_lines in this transaction)."""
     held = [line for line in lines if line.hold_state == HoldState.HELD]
-    lock_order_lines(line.order_line_id for line in held)
+    if not locked:
+        lock_order_lines(line.order_line_id for line in held)
     for line in held:
         returned = quantities.get(line.id, 0)
         OrderLine.objects.filter(id=line.order_line_id).update(

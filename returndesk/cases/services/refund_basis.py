@@ -47,7 +47,7 @@ def refundable_units(case: Case, lines: list[CaseLine] | None = None) -> list[Re
     lines = list(case.lines.all()) if lines is None else lines
     if case.type == CaseType.REFUND_ONLY:
         return [RefundableUnits(line, line.quantity) for line in lines]
-    outcomes = line_outcomes(case)
+    outcomes = line_outcomes(case, lines)
     result = []
     for line in lines:
         outcome = outcomes.get(line.id)
@@ -155,6 +155,8 @@ def refund_basis(case: Case, *, order_lines: dict, lines: list[CaseLine] | None 
 
 
 def _quote_lines(case: Case) -> list[CaseLine]:
+    if getattr(case, "_guard_lines", False):  # read for the guards (services.transitions), in full
+        return list(case.lines.all())
     return list(case.lines.select_related("order_line__order", "reason"))
 
 

@@ -54,7 +54,9 @@ def _calculate(case: Case, actor) -> tuple[list, dict, list]:
         line.refund_amount, line.refund_tax_amount = item.gross, item.tax
         line.save(update_fields=["refund_amount", "refund_tax_amount", "updated_at"])
     units = {b.key: b.units for b in basis.lines}
-    quantities.settle_returned(lines=lines, quantities={line.id: units[str(line.pk)] for line in lines})
+    quantities.settle_returned(
+        lines=lines, quantities={line.id: units[str(line.pk)] for line in lines}, locked=True
+    )
     orders = {str(ol.order_id): ol.order for ol in locked.values()}
     records = {
         str(line.pk): refund_services.LineRecord(str(line.pk), str(line.order_line_id), line.quantity)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -27,7 +28,7 @@ from returndesk.notifications.services import outbox_enqueue
 from returndesk.sla import services as sla_services
 
 from .. import errors
-from ..models import Case, CaseCause, CaseSettings, CaseType, HoldState, Status
+from ..models import Case, CaseCause, CaseLine, CaseSettings, CaseType, HoldState, Status
 from ..workflow import Transition, role_may, transition_for
 from . import quantities
 from .events import actor_role, event_record
@@ -164,7 +165,19 @@ def guard_failures(case: Case, transition: Transition) -> list:
 
 
 def _check_guards(case: Case, transition: Transition) -> None:
-    failures = guard_failures(case, transition)
+    """The guards of a transition ask about the lines several times (quality reasons, the
+    amount at stake, what was received): the lines are read once, with their order lines,
+    orders and reasons, for all of them — and forgotten afterwards, so the effect reads the
+    lines it changes afresh."""
+    if any(guard.reads_lines for guard in transition.guards):
+        lines = CaseLine.objects.select_related("order_line__order", "reason")
+        prefetch_related_objects([case], Prefetch("lines", queryset=lines))
+        case._guard_lines = True
+    try:
+        failures = guard_failures(case, transition)
+    finally:
+        case._guard_lines = False
+        getattr(case, "_prefetched_objects_cache", {}).pop("lines", None)
     if failures:
         guard, result = failures[0]
         raise errors.guard_failed(guard.name, result.zh, result.en)

@@ -6,6 +6,7 @@ Cases are referenced by string ("cases.Case"): this satellite never imports the 
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
+from returndesk.core.config import ConfigCache, settings_row_cache
 from returndesk.core.models import BaseModel
 from returndesk.orders.models import PaymentMethod
 
@@ -82,7 +84,9 @@ class RefundSettings(models.Model):
 
     @classmethod
     def current(cls) -> RefundSettings:
-        return cls.objects.get_or_create(pk=1)[0]
+        """The settings row, read once per process while it is unchanged (core.config: a refund
+        asks for it several times). A copy: a caller may change and save it."""
+        return copy.deepcopy(_REFUND_SETTINGS.get())
 
     def refunds_outbound_shipping_for(self, reason_class: str) -> bool:
         return {
@@ -90,6 +94,11 @@ class RefundSettings(models.Model):
             "delivery": self.outbound_shipping_for_delivery,
             "customer": self.outbound_shipping_for_customer,
         }.get(reason_class, False)
+
+
+_REFUND_SETTINGS: ConfigCache[RefundSettings] = settings_row_cache(
+    "refunds.settings", "refunds.RefundSettings"
+)
 
 
 class Route(models.TextChoices):
