@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from returndesk.catalog.models import Product, Warehouse
+from returndesk.core.config import ConfigCache
 from returndesk.core.money import ZERO, allocate, quantize
 from returndesk.inventory.models import Condition, MovementKind
 from returndesk.inventory.services import stock_move
@@ -236,13 +237,24 @@ def receipt_record(
 # --- inspection ---------------------------------------------------------------------------------
 
 
+def _load_checklist() -> tuple[tuple[ChecklistItem, frozenset], ...]:
+    items = ChecklistItem.objects.filter(is_active=True).prefetch_related("categories")
+    return tuple((item, frozenset(c.id for c in item.categories.all())) for item in items)
+
+
+# The active checklist with each item's categories, per process while unchanged (core.config;
+# triggers on the items and their categories: migration inspection 0003). Shared: read-only.
+_CHECKLIST: ConfigCache[tuple[tuple[ChecklistItem, frozenset], ...]] = ConfigCache(
+    "inspection.checklist",
+    models=["inspection.ChecklistItem", "inspection.ChecklistItem_categories"],
+    load=_load_checklist,
+)
+
+
 def checklist_for(category_id) -> list[ChecklistItem]:
     """The active checklist items for a product category: those for every category, and those
-    configured for this one."""
-    items = ChecklistItem.objects.filter(is_active=True).prefetch_related("categories")
-    return [
-        i for i in items if not i.categories.all() or any(c.id == category_id for c in i.categories.all())
-    ]
+    configured for this one (in the checklist's order). Read-only instances."""
+    return [item for item, categories in _CHECKLIST.get() if not categories or category_id in categories]
 
 
 def unit_deductions(*, unit_value: Decimal, failed_codes: Iterable[str], schedule: list[dict]) -> list[dict]:
