@@ -256,7 +256,7 @@ def run_inner(env: dict, mode: str, cases: int) -> str:
     return result.stdout
 
 
-def bench(database: str, cases: int) -> list:
+def bench(database: str, cases: int, keep: bool = False) -> list:
     tmp = make_tmp()
     postgres = None
     try:
@@ -276,8 +276,14 @@ def bench(database: str, cases: int) -> list:
     finally:
         if postgres is not None:
             postgres.stop()
-            shutil.rmtree(postgres.tmp, ignore_errors=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+            if not keep:
+                shutil.rmtree(postgres.tmp, ignore_errors=True)
+        if keep:
+            print(
+                f"==> {database}: kept {tmp}" + (f" and {postgres.tmp}" if postgres else ""), file=sys.stderr
+            )
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 DOCS = ROOT / "docs" / "desk.md"
@@ -320,11 +326,12 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/desk.md")
+    parser.add_argument("--keep", action="store_true", help="keep the databases (temp dirs) to measure again")
     args = parser.parse_args()
     figures, notes = {}, {}
     for db in args.databases.split(","):
         started = time.monotonic()
-        figures[db] = bench(db, args.cases)
+        figures[db] = bench(db, args.cases, keep=args.keep)
         notes[db] = (
             f"fresh database, generated and measured in {time.monotonic() - started:.0f} s, "
             f"load average {load_average():.1f} at the end"

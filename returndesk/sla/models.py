@@ -207,6 +207,11 @@ class SlaTarget(models.Model):
                 name="sla_target_warn_due_idx",
                 condition=Q(state="running", warned_at__isnull=True),
             ),
+            # The live breach list (analytics sla_breaches): running targets in due order, the
+            # breached ones included, read until 100 open cases are found.
+            models.Index(
+                fields=["due_at", "id"], name="sla_target_running_due_idx", condition=Q(state="running")
+            ),
         ]
 
     def __str__(self) -> str:
