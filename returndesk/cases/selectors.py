@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from returndesk.accounts.roles import EXTERNAL_ROLES, STAFF_ROLES, Role
 from returndesk.logistics.carriers import normalise_tracking
-from returndesk.orders.models import OrderLine
 from returndesk.policies.decisions import Decision
 from returndesk.sla.selectors import CaseSlaView, case_ids_in_sla_state, case_sla_view
 
-from . import errors
+from . import errors, serial_lookup
 from .models import Attachment, Case, CaseCause, CaseEvent, CaseLine, CaseType, Status
 from .services.creation import parse_request
 from .services.transitions import check_allowed, guard_failures
@@ -290,23 +287,12 @@ def eligibility_check(
 # --- the API: lists with filters, one case with its lines, attachments -------------------------
 
 
-def _json_list_has(field: str, value: str) -> Q:
-    """`value` is an element of the JSON list in `field`: exact containment where the database
-    has it (PostgreSQL), else a match of the element's JSON text as it is stored (SQLite, whose
-    LIKE also ignores the case of ASCII letters)."""
-    if connection.features.supports_json_field_contains:
-        return Q(**{f"{field}__contains": [value]})
-    return Q(**{f"{field}__icontains": json.dumps(value)})
-
-
 def _lines_with_serial(serial: str) -> list[tuple]:
     """(id, case id) of the case lines on which `serial` is claimed or whose order line sold it.
-    Two lookups read first, each answered by its own index on PostgreSQL (GIN on both JSON lists)
-    and each a single pass over one table on SQLite, instead of a test of every case's lines."""
-    claimed = CaseLine.objects.filter(_json_list_has("serial_numbers", serial))
-    sold = CaseLine.objects.filter(
-        order_line__in=OrderLine.objects.filter(_json_list_has("serial_numbers", serial)).values("pk")
-    )
+    Two lookups read first, each answered by an index (cases.serial_lookup), instead of a test
+    of every case's lines."""
+    claimed = CaseLine.objects.filter(serial_lookup.claimed_q(serial))
+    sold = CaseLine.objects.filter(serial_lookup.sold_q(serial))
     return list(claimed.values_list("pk", "case_id")) + list(sold.values_list("pk", "case_id"))
 
 
