@@ -244,6 +244,8 @@ class Case(BaseModel):
             models.Index(fields=["status", "-created_at"], name="case_status_created_idx"),
             models.Index(fields=["customer", "-created_at"], name="case_customer_created_idx"),
             models.Index(fields=["assignee", "status"], name="case_assignee_status_idx"),
+            # the team's open cases (desk home: "my team's queue"), not the team's whole history
+            models.Index(fields=["team", "status"], name="case_team_status_idx"),
             # analytics rollups recompute one day of opened / refunded cases at a time
             models.Index(fields=["created_at"], name="case_created_idx"),
             models.Index(

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings as django_settings
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from returndesk.accounts.roles import STAFF_ROLES, Role
@@ -296,7 +297,11 @@ def _oldest(visible: QuerySet[Case], queue: QuerySet[Case], limit: int) -> list[
     in two steps: the ids (filter, sort and LIMIT on the cases table alone), then those cases
     with their joins — so the joins run for one page of rows, not for every case in the queue
     (a large queue's inbox went from 590 to … ms on PostgreSQL at 1M cases: docs/desk.md)."""
-    ids = list(queue.order_by("number").values_list("id", flat=True)[:limit])
+    # Sorted after filtering (Upper keeps the order of the upper-case numbers but no index has
+    # it): a queue is a slice of the open cases, which are few and recent, and the planners,
+    # seeing ORDER BY number LIMIT n, would otherwise walk the number index from the oldest case
+    # — through the whole closed history — to find the first n (570 ms at 1M cases).
+    ids = list(queue.order_by(Upper("number")).values_list("id", flat=True)[:limit])
     if not ids:
         return []
     rows = visible.filter(id__in=ids).order_by("number")
