@@ -296,7 +296,7 @@ def _oldest(visible: QuerySet[Case], queue: QuerySet[Case], limit: int) -> list[
     """The first `limit` cases of `queue` by case number, with their customer, people and lines,
     in two steps: the ids (filter, sort and LIMIT on the cases table alone), then those cases
     with their joins — so the joins run for one page of rows, not for every case in the queue
-    (a large queue's inbox went from 590 to … ms on PostgreSQL at 1M cases: docs/desk.md)."""
+    (with the sort below, the warehouse's inbox went from 590 to 210 ms at 1M cases: docs/desk.md)."""
     # Sorted after filtering (Upper keeps the order of the upper-case numbers but no index has
     # it): a queue is a slice of the open cases, which are few and recent, and the planners,
     # seeing ORDER BY number LIMIT n, would otherwise walk the number index from the oldest case
