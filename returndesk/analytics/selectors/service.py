@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from returndesk.cases.models import Priority, ReasonClass, Status
+from returndesk.cases.models import Case, Priority, ReasonClass, Status
 from returndesk.catalog.models import Customer, CustomerType
 from returndesk.core.i18n import pick
 from returndesk.core.money import ZERO, quantize
@@ -99,22 +99,28 @@ def sla_breaches(filters: Filters, *, limit: int = 100, now=None) -> Panel:
     """Open cases breaching a target now (live, whatever the date range): a target of the
     current review round recorded as breached, or running past its due time."""
     now = now or timezone.now()
-    targets = (
-        SlaTarget.objects.filter(
-            clock__case__status__in=OPEN_STATUSES,
-            round=F("clock__round"),
-            state=TargetState.RUNNING,
-        )
+    # The case as a correlated subquery, not a join: both databases then walk the running
+    # targets in due order (index sla_target_running_due_idx) and stop at `limit`, instead of
+    # starting from every open case and sorting (SQLite: 655 ms at 1M cases).
+    open_case = Case.objects.filter(pk=OuterRef("clock__case_id"), status__in=OPEN_STATUSES)
+    if filters.case_type:
+        open_case = open_case.filter(type=filters.case_type)
+    if filters.customer:
+        open_case = open_case.filter(customer_id=filters.customer)
+    ids = list(
+        SlaTarget.objects.filter(round=F("clock__round"), state=TargetState.RUNNING)
         .filter(Q(breached_at__isnull=False) | Q(due_at__lt=now))
+        .filter(Exists(open_case))
+        .order_by("due_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    targets = (
+        SlaTarget.objects.filter(id__in=ids)
         .select_related("clock__case__customer", "clock__case__assignee", "clock__case__team")
         .order_by("due_at", "id")
     )
-    if filters.case_type:
-        targets = targets.filter(clock__case__type=filters.case_type)
-    if filters.customer:
-        targets = targets.filter(clock__case__customer_id=filters.customer)
     rows = []
-    for target in targets[:limit]:
+    for target in targets:
         case = target.clock.case
         overdue = (now - target.due_at).total_seconds() if target.due_at else None
         rows.append(
