@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 RUFF := $(VENV)/bin/ruff
 PORT ?= 8000
 
-.PHONY: help venv run test lint format bench bench-analytics migrations-check check-deploy screenshots
+.PHONY: help venv run test lint format bench bench-analytics bench-desk migrations-check check-deploy screenshots
 
 help:
 	@echo "make venv              create $(VENV) and install requirements.lock"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint / format     ruff check + format --check / apply fixes and formatting"
 	@echo "make bench             run the benchmarks in bench/ (lifecycles, then analytics panels)"
 	@echo "make bench-analytics   only the analytics panels on 1,000,000 generated cases"
+	@echo "make bench-desk        only the staff pages' lists, searches and queues on 1,000,000 cases"
 	@echo "make migrations-check  fail if models and migrations disagree"
 	@echo "make check-deploy      Django's deployment checks on config.settings.production"
 	@echo "make screenshots       refresh docs/screenshots/ (demo data, gunicorn, chromium)"
@@ -53,9 +54,13 @@ format: venv
 bench: venv
 	$(PY) bench/run.py
 	$(PY) bench/analytics.py
+	$(PY) bench/desk_lists.py
 
 bench-analytics: venv
 	$(PY) bench/analytics.py
+
+bench-desk: venv
+	$(PY) bench/desk_lists.py
 
 # An in-memory database: the consistency check needs a connection but must not touch var/.
 migrations-check: venv
