@@ -123,6 +123,14 @@ def inner(rebuild: bool = True) -> dict:
 # --- the orchestration --------------------------------------------------------------------------
 
 
+def _inner_run(env: dict) -> dict:
+    """inner() in a subprocess on the installation `env` points at."""
+    measured = subprocess.run(
+        [PY, str(Path(__file__)), "--inner"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return json.loads(measured.stdout)
+
+
 def run(args, database: str) -> dict:
     tmp = make_tmp()
     postgres = None
@@ -151,15 +159,7 @@ def run(args, database: str) -> dict:
         data["wall_seconds"] = time.monotonic() - started
         data["load_after"] = load_average()
         print(f"==> {database}: generated {data['rows']:,} rows in {data['wall_seconds']:.0f}s", flush=True)
-        measured = subprocess.run(
-            [PY, str(Path(__file__)), "--inner"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        result = json.loads(measured.stdout)
+        result = _inner_run(env)
         result["generated"] = data
         result["load_average"] = load_average()
         if database == "sqlite":
@@ -237,15 +237,7 @@ def main(argv) -> int:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "DATABASE_URL": args.measure,
                "BENCH_NO_REBUILD": "1"}  # fmt: skip
         subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-        measured = subprocess.run(
-            [PY, str(Path(__file__)), "--inner"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        result = json.loads(measured.stdout)
+        result = _inner_run(env)
         print(f"Measured again at load average {load_average():.1f}; refresh after {result['refresh']['cases']} "
               f"cases changed: {result['refresh']['seconds']:.2f} s")  # fmt: skip
         for key, ranges in result["panels"].items():
