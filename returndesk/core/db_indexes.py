@@ -2,7 +2,7 @@
 
 A JSON list of serial numbers is searched by "contains this element" (`@>` on PostgreSQL); a GIN
 index with the `jsonb_path_ops` operator class answers that from the index. SQLite has no index
-for elements of a JSON list: there the search reads the table (see docs/desk.md for the figures)."""
+for elements of a JSON list: there a lookup table kept by triggers does (cases.serial_lookup)."""
 
 from __future__ import annotations
 

@@ -320,8 +320,8 @@ def search_case_ids(*, user, text: str, limit: int = 200) -> list:
 
     The kinds are tried in turn, each its own lookup, and the first that finds something wins:
     case number, order number, phones, return and outbound tracking numbers (B-tree indexes),
-    then serial numbers inside the JSON lists of case and order lines — GIN indexes on
-    PostgreSQL, one pass over each table on SQLite, so it runs only when nothing else matched."""
+    then serial numbers inside the JSON lists of case and order lines (GIN indexes on
+    PostgreSQL, the trigger-kept lookup table on SQLite: cases.serial_lookup)."""
     text = (text or "").strip()
     if not text:
         return []
