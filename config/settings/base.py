@@ -137,6 +137,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # bench/desk_lists.py at 1M cases; our queries are short, and an interpreted plan wins.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # Prepared statements: parameters are sent apart from the SQL (server-side binding) and a
+    # statement run twice on a connection is prepared, so PostgreSQL stops parsing and planning
+    # it again (its CPU per return lifecycle 80 -> 62 ms, bench/hotspots.py). A connection
+    # pooler in transaction mode older than PgBouncer 1.21 cannot carry them: set
+    # PG_PREPARED_STATEMENTS=off behind one. The cache size is set in returndesk/core/apps.py.
+    if env_bool("PG_PREPARED_STATEMENTS", True):
+        options.setdefault("server_side_binding", True)
+        options.setdefault("prepare_threshold", 2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -70,9 +70,7 @@ def test_postgresql_is_version_15_or_later():
         ("sqlite:////tmp/rd-settings-check.sqlite3", {"CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": False}),
     ],
 )
-def test_given_a_database_url_when_the_served_settings_load_then_connections_are_kept(
-    url, expected
-):
+def test_given_a_database_url_when_the_served_settings_load_then_connections_are_kept(url, expected):
     """The served app keeps its connections between requests: PostgreSQL's checked before reuse,
     SQLite's without a check (a file does not go away like a server)."""
     code = (
@@ -91,3 +89,69 @@ def test_given_a_database_url_when_the_served_settings_load_then_connections_are
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == expected
+
+
+@pytest.mark.parametrize(
+    ("switch", "expected"),
+    [
+        (None, {"server_side_binding": True, "prepare_threshold": 2}),
+        ("off", {"server_side_binding": None, "prepare_threshold": None}),
+    ],
+)
+def test_given_postgresql_when_the_served_settings_load_then_statements_are_prepared_unless_switched_off(
+    switch, expected
+):
+    # given a PostgreSQL DATABASE_URL, with or without PG_PREPARED_STATEMENTS=off (poolers)
+    code = (
+        "import json, config.settings.base as s; o = s.DATABASES['default']['OPTIONS']; "
+        "print(json.dumps({k: o.get(k) for k in ('server_side_binding', 'prepare_threshold')}))"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://rd@localhost/rd",
+        "RETURNDESK_VAR_DIR": str(settings.MEDIA_ROOT),
+    }
+    env.pop("PG_PREPARED_STATEMENTS", None)
+    if switch is not None:
+        env["PG_PREPARED_STATEMENTS"] = switch
+    # when the served settings load
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # then the options say so exactly
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == expected
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_given_postgresql_when_a_statement_runs_twice_then_the_second_run_uses_a_prepared_statement():
+    # given the test database on PostgreSQL with the served options (config.settings.test
+    # inherits them)
+    from django.db.models import Value
+
+    from returndesk.accounts.models import User
+
+    connection.ensure_connection()
+    assert connection.connection.prepared_max == 500
+    # an ORM query whose text no other code runs (its alias)
+    probe = User.objects.filter(username="nobody").annotate(prepared_probe=Value(1)).values("id")
+    count = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%prepared_probe%%'"
+    with connection.cursor() as cursor:
+        cursor.execute(count)
+        assert cursor.fetchone()[0] == 0
+    # when it runs once, then again
+    list(probe)
+    with connection.cursor() as cursor:
+        cursor.execute(count)
+        after_one = cursor.fetchone()[0]
+    list(probe)
+    # then PostgreSQL holds it prepared after the second run, not the first
+    with connection.cursor() as cursor:
+        cursor.execute(count)
+        assert (after_one, cursor.fetchone()[0]) == (0, 1)
