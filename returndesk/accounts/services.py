@@ -8,6 +8,7 @@ in the answer to `api_token_create`. `actor` is the signed-in user, or None for 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import re
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from returndesk.core.config import ConfigCache
 from returndesk.core.errors import DomainError, PermissionDenied
 
 from .models import ApiToken, User
@@ -26,6 +28,15 @@ from .roles import Role
 TOKEN_PREFIX = "rd"
 # last_used_at is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+# The tokens presented to this process, with their users, by key hash: filled as they are used,
+# emptied whenever a token or a user changes (triggers of accounts migration 0003: any insert or
+# delete, an update of any column but a token's last_used_at and a user's last_login), so a
+# revocation, a deactivation or a role change is seen by the next request of every process, as
+# with a query per request. Unknown hashes are not remembered. Values are handed out as copies.
+_TOKENS = ConfigCache("accounts.api_tokens", models=["accounts.ApiToken", "accounts.User"], load=dict)
+_TOKENS_MAX = 10_000
+TOKEN_CACHE_IGNORES = {"accounts_apitoken": ("last_used_at",), "accounts_user": ("last_login",)}
 
 
 def api_token_hash(raw: str) -> str:
@@ -139,30 +150,42 @@ def api_token_authenticate(raw: str | None) -> User | None:
     The lookup is by the SHA-256 of the whole token (an index on a hash of 256 random bits
     reveals nothing by its timing), confirmed with a constant-time comparison. The returned user
     carries the token as `user.api_token`. last_used_at is written at most once a minute.
+    A token this process has seen since the last change to any token or user is not read again
+    (`_TOKENS`): an API request then runs no query to authenticate.
     """
     if not raw or not raw.startswith(f"{TOKEN_PREFIX}_") or len(raw) > 200:
         return None
     digest = api_token_hash(raw)
-    # get(), not first(): key_hash is unique, and a lookup without ORDER BY is cheaper to build.
-    try:
-        token = ApiToken.objects.select_related("user").get(key_hash=digest)
-    except ApiToken.DoesNotExist:
-        token = None
-    if token is None or not hmac.compare_digest(token.key_hash, digest):
+    known = _TOKENS.get()
+    cached = known.get(digest)
+    if cached is None:
+        # get(), not first(): key_hash is unique, and a lookup without ORDER BY is cheaper to build.
+        try:
+            cached = ApiToken.objects.select_related("user").get(key_hash=digest)
+        except ApiToken.DoesNotExist:
+            return None
+        if len(known) >= _TOKENS_MAX:
+            known.clear()
+        known[digest] = cached
+    if not hmac.compare_digest(cached.key_hash, digest):
         return None
     now = timezone.now()
-    user = token.user
     if (
-        token.revoked_at is not None
-        or (token.expires_at is not None and token.expires_at <= now)
-        or not user.is_active
-        or user.role != token.role
+        cached.revoked_at is not None
+        or (cached.expires_at is not None and cached.expires_at <= now)
+        or not cached.user.is_active
+        or cached.user.role != cached.role
     ):
         return None
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).filter(
+    if cached.last_used_at is None or now - cached.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=cached.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
         ).update(last_used_at=now)
-        token.last_used_at = now
+        cached.last_used_at = now
+    # The request's own copies: what it sets on them (or caches on them, like a related object)
+    # stays with it.
+    token = copy.copy(cached)
+    user = copy.copy(cached.user)
+    token.user = user
     user.api_token = token
     return user

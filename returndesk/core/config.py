@@ -138,15 +138,20 @@ def clear_all(**kwargs) -> None:
 post_migrate.connect(clear_all, dispatch_uid="config:clear_all")
 
 
-def config_trigger_sql(vendor: str, table: str, name: str) -> tuple[list[str], list[str]]:
+def config_trigger_sql(
+    vendor: str, table: str, name: str, *, update_of: Iterable[str] | None = None
+) -> tuple[list[str], list[str]]:
     """(create, drop) statements of the triggers that give cache `name` a new token whenever
     `table` changes. PostgreSQL: one trigger per statement, TRUNCATE included; the function
-    core_config_changed() is created by core's migration 0003. SQLite: one per row and kind."""
+    core_config_changed() is created by core's migration 0003. SQLite: one per row and kind.
+    `update_of` limits the UPDATE trigger to statements that set one of these columns (a cache
+    that does not read a busy column, like a token's last use, is not rebuilt for it)."""
+    update = f"UPDATE OF {', '.join(update_of)}" if update_of else "UPDATE"
     if vendor == "postgresql":
         trigger = f"{table}_config_version"
         return (
             [
-                f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+                f"CREATE TRIGGER {trigger} AFTER INSERT OR {update} OR DELETE OR TRUNCATE ON {table} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION core_config_changed('{name}')"
             ],
             [f"DROP TRIGGER IF EXISTS {trigger} ON {table}"],
@@ -156,7 +161,7 @@ def config_trigger_sql(vendor: str, table: str, name: str) -> tuple[list[str], l
         for kind in ("INSERT", "UPDATE", "DELETE"):
             trigger = f"{table}_config_version_{kind.lower()}"
             create.append(
-                f"CREATE TRIGGER {trigger} AFTER {kind} ON {table} BEGIN "
+                f"CREATE TRIGGER {trigger} AFTER {update if kind == 'UPDATE' else kind} ON {table} BEGIN "
                 f"INSERT INTO core_configversion (name, token) VALUES ('{name}', lower(hex(randomblob(16)))) "
                 "ON CONFLICT (name) DO UPDATE SET token = excluded.token; END"
             )
@@ -165,16 +170,22 @@ def config_trigger_sql(vendor: str, table: str, name: str) -> tuple[list[str], l
     raise NotImplementedError(f"configuration caches need triggers for {vendor}")
 
 
-def config_trigger_operations(table: str, name: str):
+def config_trigger_operations(table: str, name: str, *, update_of: Iterable[str] | None = None):
     """A RunPython operation installing (and on reverse, dropping) the triggers of `table`."""
     from django.db import migrations
 
+    columns = tuple(update_of) if update_of else None
+
     def forward(apps, schema_editor):
-        for statement in config_trigger_sql(schema_editor.connection.vendor, table, name)[0]:
+        for statement in config_trigger_sql(schema_editor.connection.vendor, table, name, update_of=columns)[
+            0
+        ]:
             schema_editor.execute(statement)
 
     def backward(apps, schema_editor):
-        for statement in config_trigger_sql(schema_editor.connection.vendor, table, name)[1]:
+        for statement in config_trigger_sql(schema_editor.connection.vendor, table, name, update_of=columns)[
+            1
+        ]:
             schema_editor.execute(statement)
 
     return migrations.RunPython(forward, backward)

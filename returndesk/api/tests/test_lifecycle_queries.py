@@ -43,18 +43,18 @@ NOW = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 # Statements per request on SQLite. PostgreSQL runs the same ones (Django logs BEGIN on both),
 # plus the SET LOCAL that lets the Idempotency-Key claim commit without a disk flush (POSTs).
 EXPECTED = {
-    "POST /cases": 30,
-    "POST approve": 24,
-    "POST confirm_solution": 26,
-    "POST ship_back": 21,
+    "POST /cases": 29,
+    "POST approve": 23,
+    "POST confirm_solution": 25,
+    "POST ship_back": 20,
     "GET /cases/{id}": 3,
-    "POST receive": 35,
-    "GET /cases/{id}/receipt": 8,
-    "POST inspect": 37,
-    "POST refund": 88,  # the refund is computed and recorded, then (after the commit) the provider is
+    "POST receive": 34,
+    "GET /cases/{id}/receipt": 7,
+    "POST inspect": 36,
+    "POST refund": 87,  # the refund is computed and recorded, then (after the commit) the provider is
     # called and its answer completes the refund: credit note, journal lines, refund_complete
     "GET /cases/{id} refunded": 3,
-    "POST close": 25,
+    "POST close": 24,
 }
 
 
