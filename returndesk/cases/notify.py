@@ -16,6 +16,15 @@ from returndesk.sla.rules import RuleCode, TargetKind
 from returndesk.sla.selectors import customer_deadline
 
 DEADLINE_RULES = {"approve": (RuleCode.CONFIRM,), "confirm_solution": (RuleCode.SHIP,)}
+_MESSAGE_COLUMNS = (
+    "id", "case_id", "type", "to_status", "data",
+    "case__id", "case__number", "case__status", "case__contact_name", "case__contact_email",
+    "case__contact_phone", "case__customer_id",
+    "case__customer__id", "case__customer__name", "case__customer__email", "case__customer__phone",
+    "case__customer__preferred_language",
+    "case__customer__notification_preference__id", "case__customer__notification_preference__customer_id",
+    "case__customer__notification_preference__channel",
+)  # fmt: skip
 
 
 def _when(value) -> str:
@@ -31,9 +40,13 @@ def case_customer_update(payload: dict) -> bool:
     preferred channel (email by default; SMS falls back to email without a phone number)."""
     from .models import CaseEvent, Status
 
-    # The event with its case, customer and the customer's channel preference, in one query.
-    event = CaseEvent.objects.select_related("case__customer__notification_preference").get(
-        id=payload["event_id"], case_id=payload["case_id"]
+    # The event with its case, customer and the customer's channel preference, in one query,
+    # with only the columns the message uses (the whole rows were 120 columns: building them was
+    # a third of the worker's CPU per message).
+    event = (
+        CaseEvent.objects.select_related("case__customer__notification_preference")
+        .only(*_MESSAGE_COLUMNS)
+        .get(id=payload["event_id"], case_id=payload["case_id"])
     )
     case = event.case
     customer = case.customer
