@@ -275,6 +275,9 @@ def test_given_a_disabled_rule_when_its_state_is_entered_then_nothing_is_armed(o
 # --- cheap with a million open cases: the scans read a partial index --------------------------
 
 
+COMPETING_INDEXES = {"breach": ("sla_target_running_due_idx",)}
+
+
 @pytest.mark.parametrize(
     ("queryset", "index"),
     [
@@ -306,4 +309,11 @@ def test_given_the_scan_queries_when_planned_then_each_reads_its_partial_due_tim
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_bitmapscan = off")
             cursor.execute("SET LOCAL enable_sort = off")
+            # The analytics breach list's index (running targets by due time, breached ones
+            # included) also matches the breach scan and yields its order; on tiny test tables
+            # the two cost the same and leftover index sizes pick one (CI once chose it). At scale
+            # the scan's own index is the smaller one by far (only targets not yet breached).
+            # Dropped here, inside the test's transaction (PostgreSQL rolls DDL back).
+            for other in COMPETING_INDEXES.get(queryset, ()):
+                cursor.execute(f"DROP INDEX {other}")
     assert index in qs.explain()

@@ -63,6 +63,27 @@ def test_postgresql_is_version_15_or_later():
     assert connection.pg_version >= 150000
 
 
+def _served_settings(expression: str, **env_changes: str | None) -> dict:
+    """`expression` evaluated on config.settings.base (as `s`) in a fresh process, with the
+    environment changed as given (None removes a variable)."""
+    env = {**os.environ, "RETURNDESK_VAR_DIR": str(settings.MEDIA_ROOT)}
+    for name, value in env_changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    result = subprocess.run(
+        [sys.executable, "-c", f"import json, config.settings.base as s; print(json.dumps({expression}))"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
@@ -73,22 +94,12 @@ def test_postgresql_is_version_15_or_later():
 def test_given_a_database_url_when_the_served_settings_load_then_connections_are_kept(url, expected):
     """The served app keeps its connections between requests: PostgreSQL's checked before reuse,
     SQLite's without a check (a file does not go away like a server)."""
-    code = (
-        "import json, config.settings.base as s; d = s.DATABASES['default']; "
-        "print(json.dumps({k: d[k] for k in ('CONN_MAX_AGE', 'CONN_HEALTH_CHECKS')}))"
+    loaded = _served_settings(
+        "{k: s.DATABASES['default'][k] for k in ('CONN_MAX_AGE', 'CONN_HEALTH_CHECKS')}",
+        DATABASE_URL=url,
+        CONN_MAX_AGE=None,
     )
-    env = {**os.environ, "DATABASE_URL": url, "RETURNDESK_VAR_DIR": str(settings.MEDIA_ROOT)}
-    env.pop("CONN_MAX_AGE", None)
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == expected
+    assert loaded == expected
 
 
 @pytest.mark.parametrize(
@@ -102,30 +113,14 @@ def test_given_postgresql_when_the_served_settings_load_then_statements_are_prep
     switch, expected
 ):
     # given a PostgreSQL DATABASE_URL, with or without PG_PREPARED_STATEMENTS=off (poolers)
-    code = (
-        "import json, config.settings.base as s; o = s.DATABASES['default']['OPTIONS']; "
-        "print(json.dumps({k: o.get(k) for k in ('server_side_binding', 'prepare_threshold')}))"
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": "postgres://rd@localhost/rd",
-        "RETURNDESK_VAR_DIR": str(settings.MEDIA_ROOT),
-    }
-    env.pop("PG_PREPARED_STATEMENTS", None)
-    if switch is not None:
-        env["PG_PREPARED_STATEMENTS"] = switch
     # when the served settings load
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    loaded = _served_settings(
+        "{k: s.DATABASES['default']['OPTIONS'].get(k) for k in ('server_side_binding', 'prepare_threshold')}",
+        DATABASE_URL="postgres://rd@localhost/rd",
+        PG_PREPARED_STATEMENTS=switch,
     )
     # then the options say so exactly
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == expected
+    assert loaded == expected
 
 
 @pytest.mark.postgres_only
