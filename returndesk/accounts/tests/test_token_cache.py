@@ -46,7 +46,7 @@ def test_given_a_token_seen_before_when_presented_again_then_no_query_reads_it()
 
 
 @pytest.mark.parametrize(
-    ("change", "table"),
+    ("change", "what"),
     [
         (lambda a: ApiToken.objects.update(revoked_at=timezone.now()), "token revoked"),
         (
@@ -60,7 +60,7 @@ def test_given_a_token_seen_before_when_presented_again_then_no_query_reads_it()
     ids=lambda v: v if isinstance(v, str) else "",
 )
 def test_given_a_remembered_token_when_a_bulk_write_without_signals_changes_it_then_the_next_request_is_refused(
-    change, table
+    change, what
 ):
     # given a token remembered by this process
     account, raw = _issued()
