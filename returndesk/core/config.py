@@ -176,16 +176,9 @@ def config_trigger_operations(table: str, name: str, *, update_of: Iterable[str]
 
     columns = tuple(update_of) if update_of else None
 
-    def forward(apps, schema_editor):
-        for statement in config_trigger_sql(schema_editor.connection.vendor, table, name, update_of=columns)[
-            0
-        ]:
+    def run(schema_editor, which: int) -> None:  # 0: create, 1: drop
+        vendor = schema_editor.connection.vendor
+        for statement in config_trigger_sql(vendor, table, name, update_of=columns)[which]:
             schema_editor.execute(statement)
 
-    def backward(apps, schema_editor):
-        for statement in config_trigger_sql(schema_editor.connection.vendor, table, name, update_of=columns)[
-            1
-        ]:
-            schema_editor.execute(statement)
-
-    return migrations.RunPython(forward, backward)
+    return migrations.RunPython(lambda apps, editor: run(editor, 0), lambda apps, editor: run(editor, 1))
